@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole check: lint, migrations, the suite on SQLite, then on PostgreSQL where reachable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+PG_URL="${GENDAN_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+
+echo "== ruff"
+$VENV/bin/ruff check src bench
+$VENV/bin/ruff format --check src bench
+
+echo "== migrations are complete"
+GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
+
+echo "== tests on SQLite"
+GENDAN_DATABASE_URL="sqlite:///var/test.sqlite3" $VENV/bin/python -m pytest "$@"
+
+if $VENV/bin/python - "$PG_URL" <<'PY' 2>/dev/null
+import sys, psycopg
+psycopg.connect(sys.argv[1], connect_timeout=3).close()
+PY
+then
+  echo "== tests on PostgreSQL"
+  GENDAN_DATABASE_URL="$PG_URL" $VENV/bin/python -m pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL at $PG_URL is not reachable, and CI=true requires it." >&2
+  exit 1
+else
+  echo "== SKIPPED the PostgreSQL run: no server at $PG_URL (set GENDAN_TEST_POSTGRES_URL)."
+fi

@@ -1,0 +1,1 @@
+"""Gendan (跟单): the order follow-up system."""

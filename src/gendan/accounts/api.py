@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gendan.accounts import services
+from gendan.accounts.models import ApiToken
+from gendan.accounts.roles import role_names
+from gendan.apiconventions import caller
+from gendan.errors import not_found
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    prefix: str
+    expires_at: datetime
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+    permissions: list[str]
+    language: str
+
+
+@router.post(
+    "/token", auth=None, response={201: TokenOut, 403: ErrorOut, 429: ErrorOut, 422: ErrorOut}
+)
+def create_token(request: HttpRequest, data: TokenIn):
+    """Exchange a username and password for a personal API token (shown once)."""
+    token, raw = services.login_for_token(
+        username=data.username, password=data.password, name=data.name
+    )
+    return 201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at}
+
+
+@router.delete("/token/{prefix}", response={204: None, 404: ErrorOut, 403: ErrorOut})
+def revoke_token(request: HttpRequest, prefix: str):
+    """Revoke one of your tokens by its prefix."""
+    user = caller(request)
+    token = ApiToken.objects.filter(user=user, prefix=prefix, revoked_at=None).first()
+    if token is None:
+        raise not_found("token")
+    services.revoke_token(token=token, actor=user)
+    return 204, None
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest):
+    """Who the caller is, with roles and named permissions."""
+    user = caller(request)
+    perms = sorted(
+        p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith("accounts.")
+    )
+    return {
+        "username": user.username,
+        "display_name": str(user),
+        "roles": role_names(user),
+        "permissions": perms,
+        "language": user.language,
+    }

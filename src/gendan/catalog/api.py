@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from gendan.apiconventions import caller
+from gendan.catalog import selectors, services
+from gendan.catalog.selectors import get_product
+
+router = Router(tags=["products"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+class ProductBase(Schema):
+    series: str = Field("", max_length=100)
+    model: str = Field("", max_length=100)
+    spec: str = Field("", max_length=200)
+    size: str = Field("", max_length=100)
+    colour: str = Field("", max_length=50)
+    unit: str = Field("pcs", min_length=1, max_length=20)
+    units_per_carton: int = Field(1, ge=1, le=1_000_000)
+    carton_length_cm: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=1)
+    carton_width_cm: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=1)
+    carton_height_cm: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=1)
+    carton_gross_weight_kg: Decimal = Field(Decimal("0"), ge=0, max_digits=8, decimal_places=2)
+    active: bool = True
+
+
+class ProductIn(ProductBase):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ProductPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    series: str | None = Field(None, max_length=100)
+    model: str | None = Field(None, max_length=100)
+    spec: str | None = Field(None, max_length=200)
+    size: str | None = Field(None, max_length=100)
+    colour: str | None = Field(None, max_length=50)
+    unit: str | None = Field(None, min_length=1, max_length=20)
+    units_per_carton: int | None = Field(None, ge=1, le=1_000_000)
+    carton_length_cm: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
+    carton_width_cm: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
+    carton_height_cm: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
+    carton_gross_weight_kg: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+    active: bool | None = None
+
+
+class ProductOut(ProductBase):
+    code: str
+    name: str
+
+
+FIELDS = ["code", "name", *ProductBase.model_fields]
+
+
+def product_out(p) -> dict:
+    return {f: getattr(p, f) for f in FIELDS}
+
+
+@router.get("/products", response=list[ProductOut])
+def list_products(
+    request: HttpRequest,
+    q: str | None = None,
+    after: str | None = None,
+    limit: int = Field(50, ge=1, le=500),
+):
+    """Products by code; `q` looks in code, name and model (look-up as you type)."""
+    qs = selectors.products(q=q).order_by("code")
+    if after:
+        qs = qs.filter(code__gt=after)
+    return [product_out(p) for p in qs[:limit]]
+
+
+@router.post("/products", response={201: ProductOut, 403: ErrorOut, 422: ErrorOut})
+def create_product(request: HttpRequest, data: ProductIn):
+    values = data.dict()
+    product = services.create_product(actor=caller(request), **values)
+    return 201, product_out(product)
+
+
+@router.get("/products/{code}", response={200: ProductOut, 404: ErrorOut})
+def read_product(request: HttpRequest, code: str):
+    return product_out(get_product(code))
+
+
+@router.patch(
+    "/products/{code}", response={200: ProductOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def update_product(request: HttpRequest, code: str, data: ProductPatch):
+    product = services.update_product(
+        actor=caller(request), code=code, **data.dict(exclude_unset=True)
+    )
+    return product_out(product)
+
+
+class StockOut(Schema):
+    product: str
+    product_name: str
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class AdjustmentIn(Schema):
+    product: str
+    delta: int = Field(ge=-1_000_000_000, le=1_000_000_000)
+    note: str = Field(min_length=1, max_length=200)
+    warehouse: str | None = None
+
+
+def stock_out(s) -> dict:
+    return {
+        "product": s.product.code,
+        "product_name": s.product.name,
+        "warehouse": s.warehouse.code,
+        "on_hand": s.on_hand,
+        "reserved": s.reserved,
+        "available": s.on_hand - s.reserved,
+    }
+
+
+@router.get("/stock", response=list[StockOut], tags=["stock"])
+def list_stock(
+    request: HttpRequest, product: str | None = None, limit: int = Field(200, ge=1, le=1000)
+):
+    """Finished-goods stock per product and warehouse, with what is reserved."""
+    return [stock_out(s) for s in selectors.stock_rows(product=product)[:limit]]
+
+
+@router.post(
+    "/stock/adjustments",
+    response={201: StockOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["stock"],
+)
+def adjust_stock(request: HttpRequest, data: AdjustmentIn):
+    from gendan.inventory.models import Warehouse
+    from gendan.inventory.services import adjust_stock as adjust
+
+    warehouse = Warehouse.objects.filter(code=data.warehouse).first() if data.warehouse else None
+    if data.warehouse and warehouse is None:
+        from gendan.errors import not_found
+
+        raise not_found("warehouse")
+    stock = adjust(
+        product=get_product(data.product),
+        warehouse=warehouse,
+        delta=data.delta,
+        note=data.note,
+        actor=caller(request),
+    )
+    stock = type(stock).objects.select_related("product", "warehouse").get(pk=stock.pk)
+    return 201, stock_out(stock)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Product(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    series = models.CharField(_("series"), max_length=100, blank=True)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    spec = models.CharField(_("spec"), max_length=200, blank=True)
+    size = models.CharField(_("size"), max_length=100, blank=True)
+    colour = models.CharField(_("colour"), max_length=50, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, default="pcs")
+    units_per_carton = models.PositiveIntegerField(_("units per carton"), default=1)
+    carton_length_cm = models.DecimalField(
+        _("carton length (cm)"), max_digits=7, decimal_places=1, default=0
+    )
+    carton_width_cm = models.DecimalField(
+        _("carton width (cm)"), max_digits=7, decimal_places=1, default=0
+    )
+    carton_height_cm = models.DecimalField(
+        _("carton height (cm)"), max_digits=7, decimal_places=1, default=0
+    )
+    carton_gross_weight_kg = models.DecimalField(
+        _("carton gross weight (kg)"), max_digits=8, decimal_places=2, default=0
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(units_per_carton__gte=1), name="product_units_per_carton_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from gendan.accounts.guards import verb
+from gendan.accounts.permissions import Perm
+from gendan.catalog.models import Product
+from gendan.catalog.selectors import get_product
+from gendan.errors import invalid
+from gendan.timeline.models import EventKind
+from gendan.timeline.services import record
+
+PRODUCT_FIELDS = (
+    "name",
+    "series",
+    "model",
+    "spec",
+    "size",
+    "colour",
+    "unit",
+    "units_per_carton",
+    "carton_length_cm",
+    "carton_width_cm",
+    "carton_height_cm",
+    "carton_gross_weight_kg",
+    "active",
+)
+
+
+def _check(values: dict[str, Any]) -> None:
+    if "name" in values and not str(values["name"]).strip():
+        raise invalid("name_required", gettext("The name is required."), field="name")
+    if "units_per_carton" in values and int(values["units_per_carton"]) < 1:
+        raise invalid(
+            "invalid_units",
+            gettext("Units per carton must be at least 1."),
+            field="units_per_carton",
+        )
+    for name in (
+        "carton_length_cm",
+        "carton_width_cm",
+        "carton_height_cm",
+        "carton_gross_weight_kg",
+    ):
+        if name in values and Decimal(str(values[name])) < 0:
+            raise invalid(
+                "invalid_size",
+                gettext("Carton sizes and weights must not be negative."),
+                field=name,
+            )
+
+
+@verb(Perm.MANAGE_PRODUCTS)
+def create_product(*, actor: Any, code: str, **values: Any) -> Product:
+    values = {k: v for k, v in values.items() if k in PRODUCT_FIELDS and v is not None}
+    if not code.strip():
+        raise invalid("code_required", gettext("The code is required."), field="code")
+    _check({"name": values.get("name", ""), **values})
+    try:
+        with transaction.atomic(durable=True):
+            product = Product.objects.create(code=code.strip(), **values)
+            record(
+                kind=EventKind.PRODUCT_CHANGED,
+                actor=actor,
+                payload={"product": code, "created": True},
+            )
+    except IntegrityError as exc:
+        raise invalid(
+            "duplicate_code",
+            gettext("The code “%(code)s” is already used.") % {"code": code},
+            field="code",
+        ) from exc
+    return product
+
+
+@verb(Perm.MANAGE_PRODUCTS)
+@transaction.atomic(durable=True)
+def update_product(*, actor: Any, code: str, **values: Any) -> Product:
+    product = get_product(code)
+    values = {k: v for k, v in values.items() if k in PRODUCT_FIELDS and v is not None}
+    _check(values)
+    for k, v in values.items():
+        setattr(product, k, v)
+    product.save()
+    record(
+        kind=EventKind.PRODUCT_CHANGED,
+        actor=actor,
+        payload={"product": code, "changed": sorted(values)},
+    )
+    return product

@@ -1,0 +1,305 @@
+"""The demo company: one login per role, three customers, twenty products, forty orders in every
+state. The orders are driven through the real services, so the demo obeys every rule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from gendan.accounts.models import User
+from gendan.accounts.permissions import Role
+from gendan.accounts.roles import sync_roles
+from gendan.catalog.models import Product
+from gendan.inventory.models import StockLevel
+from gendan.inventory.services import default_warehouse
+from gendan.orders import services
+from gendan.orders.entry import LineInput
+from gendan.orders.models import Order
+from gendan.orders.selectors import available_actions
+from gendan.orders.workflow import Status
+from gendan.parties.models import Channel, Communication, CommunicationKind, Contact, Customer
+
+DEMO_PASSWORD = "gendan-demo"
+USERS = [
+    ("sales", Role.SALESPERSON, "王业务"),
+    ("merch", Role.MERCHANDISER, "李跟单"),
+    ("manager", Role.SALES_MANAGER, "张经理"),
+    ("finance", Role.FINANCE, "陈财务"),
+    ("cashier", Role.CASHIER, "刘出纳"),
+    ("production", Role.PRODUCTION, "赵生产"),
+    ("warehouse", Role.WAREHOUSE, "孙仓管"),
+    ("purchaser", Role.PURCHASER, "周采购"),
+    ("qc", Role.QC, "吴品检"),
+    ("driver", Role.DRIVER, "郑司机"),
+    ("regional", Role.REGIONAL_MANAGER, "冯区域"),
+    ("service", Role.CUSTOMER_SERVICE, "何客服"),
+    ("admin", Role.ADMIN, "管理员"),
+]
+BABY = [
+    ("BC-101", "婴儿湿巾 80抽", "湿巾系列", "W80", "80抽", "20x15cm", "白"),
+    ("BC-102", "婴儿湿巾 10抽 便携", "湿巾系列", "W10", "10抽", "15x10cm", "白"),
+    ("BC-201", "纸尿裤 S码", "纸尿裤系列", "D-S", "S 4-8kg", "S", "白"),
+    ("BC-202", "纸尿裤 M码", "纸尿裤系列", "D-M", "M 6-11kg", "M", "白"),
+    ("BC-203", "纸尿裤 L码", "纸尿裤系列", "D-L", "L 9-14kg", "L", "白"),
+    ("BC-301", "婴儿奶瓶 240ml", "喂养系列", "B240", "PPSU", "240ml", "透明"),
+    ("BC-302", "婴儿奶瓶 150ml", "喂养系列", "B150", "PPSU", "150ml", "透明"),
+    ("BC-401", "婴儿棉柔巾", "棉柔系列", "C100", "100抽", "20x20cm", "白"),
+    ("BC-501", "婴儿爽身粉", "护理系列", "P140", "140g", "140g", "白"),
+    ("BC-502", "婴儿润肤乳", "护理系列", "L200", "200ml", "200ml", "白"),
+]
+FURNITURE = [
+    ("FN-101", "实木餐椅", "北欧系列", "C-01", "橡木", "45x50x85cm", "原木"),
+    ("FN-102", "实木餐桌 1.4m", "北欧系列", "T-14", "橡木", "140x80x75cm", "原木"),
+    ("FN-201", "布艺沙发 三人位", "客厅系列", "S-3", "科技布", "210x90x85cm", "灰"),
+    ("FN-202", "布艺沙发 单人位", "客厅系列", "S-1", "科技布", "90x90x85cm", "灰"),
+    ("FN-301", "儿童床 1.2m", "儿童系列", "K-12", "松木", "120x200cm", "白"),
+    ("FN-302", "儿童书桌", "儿童系列", "K-D", "松木", "100x60x75cm", "白"),
+    ("FN-401", "衣柜 两门", "卧室系列", "W-2", "板式", "100x55x200cm", "胡桃"),
+    ("FN-402", "床头柜", "卧室系列", "N-1", "板式", "45x40x50cm", "胡桃"),
+    ("FN-501", "电视柜 1.8m", "客厅系列", "TV-18", "板式", "180x40x50cm", "胡桃"),
+    ("FN-502", "茶几", "客厅系列", "CT-1", "钢化玻璃", "120x60x45cm", "黑"),
+]
+TARGETS = [
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.SIGNED,
+    Status.DEPOSIT_REQUESTED,
+    Status.DEPOSIT_CONFIRMED,
+    Status.RELEASED,
+    Status.PRODUCED,
+    Status.BALANCE_REQUESTED,
+    Status.READY_TO_SHIP,
+    Status.PARTIALLY_SHIPPED,
+    Status.SHIPPED,
+    Status.DELIVERED,
+    Status.CLOSED,
+    Status.ON_HOLD,
+    Status.CANCELLED,
+]
+
+
+def _users() -> dict[str, User]:
+    sync_roles()
+    users = {}
+    for username, role, name in USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"display_name": name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Role.ADMIN
+            user.is_superuser = role == Role.ADMIN
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        users[username] = user
+    return users
+
+
+def _catalog() -> list[Product]:
+    products = []
+    for i, (code, name, series, model, spec, size, colour) in enumerate(BABY + FURNITURE):
+        furniture = code.startswith("FN")
+        product, _ = Product.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "series": series,
+                "model": model,
+                "spec": spec,
+                "size": size,
+                "colour": colour,
+                "unit": "件" if furniture else "箱",
+                "units_per_carton": 1 if furniture else 12,
+                "carton_length_cm": Decimal(60 + i * 3),
+                "carton_width_cm": Decimal(40 + i),
+                "carton_height_cm": Decimal(30 + i * 2),
+                "carton_gross_weight_kg": Decimal(8 + i),
+            },
+        )
+        products.append(product)
+    warehouse = default_warehouse()
+    for product in products[::3]:
+        StockLevel.objects.get_or_create(
+            product=product, warehouse=warehouse, defaults={"on_hand": 500}
+        )
+    return products
+
+
+def _customers(sales: User) -> list[Customer]:
+    specs = [
+        (
+            "EXP001",
+            "Nordic Home AB",
+            Channel.EXPORT,
+            "欧洲",
+            "",
+            "USD",
+            Decimal("30"),
+            0,
+            Decimal("0"),
+        ),
+        (
+            "STORE01",
+            "杭州西湖专卖店",
+            Channel.STORE,
+            "华东",
+            "浙江",
+            "CNY",
+            Decimal("0"),
+            30,
+            Decimal("2000000"),
+        ),
+        (
+            "DIST01",
+            "广州宝贝母婴批发",
+            Channel.DOMESTIC,
+            "华南",
+            "广东",
+            "CNY",
+            Decimal("50"),
+            0,
+            Decimal("0"),
+        ),
+    ]
+    customers = []
+    for code, name, channel, region, province, currency, deposit, days, limit in specs:
+        customer, created = Customer.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "channel": channel,
+                "region": region,
+                "province": province,
+                "currency": currency,
+                "deposit_percent": deposit,
+                "credit_days": days,
+                "credit_limit": limit,
+                "salesperson": sales,
+            },
+        )
+        if created:
+            Contact.objects.create(
+                customer=customer,
+                name="Anna" if channel == Channel.EXPORT else "王店长",
+                phone="13800000000",
+            )
+        customers.append(customer)
+    return customers
+
+
+def _allowed(number: str, action: str, actor: User) -> bool:
+    order = Order.objects.get(number=number)
+    return any(a.action == action and a.allowed for a in available_actions(order, actor))
+
+
+def _drive(number: str, target: str, u: dict[str, User], *, cod: bool) -> None:
+    """Take the order through its life with the right login for each step, until `target`."""
+    inner = (
+        Status.RELEASED
+        if target == Status.ON_HOLD
+        else Status.SIGNED
+        if target == Status.CANCELLED
+        else target
+    )
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("submit", "merch", {}),
+        ("sign_finance", "finance", {}),
+        ("sign_manager", "manager", {}),
+        ("request_deposit", "merch", {}),
+        ("confirm_deposit", "finance", {"reference": "TT-DEMO"}),
+        ("release", "merch", {}),
+        ("complete_production", "production", {}),
+        ("request_balance", "merch", {}),
+        ("allow_credit" if cod else "confirm_balance", "finance", {}),
+        ("issue_shipping_notice", "merch", {}),
+        ("issue_outbound_slip", "finance", {}),
+        ("issue_delivery_note", "warehouse", {}),
+        ("ship", "warehouse", {}),
+        ("deliver", "driver", {"received_by": "收货人", "proof_reference": "POD-DEMO"}),
+        ("reconcile_cod", "cashier", {}),
+    ]
+    for action, who, kwargs in steps:
+        order = Order.objects.get(number=number)
+        if order.status == inner:
+            break
+        if not _allowed(number, action, u[who]):
+            continue
+        if action == "issue_shipping_notice" and inner == Status.PARTIALLY_SHIPPED:
+            first = order.lines.order_by("line_no").first()
+            kwargs = {"lines": {first.line_no: max(1, first.quantity // 2)}}
+        if action == "issue_delivery_note" and cod:
+            kwargs = {"cod_amount": order.balance_due}
+        if action == "deliver" and cod:
+            kwargs = {**kwargs, "cod_collected": order.balance_due}
+        if action == "reconcile_cod":
+            if inner == Status.DELIVERED:
+                break
+            kwargs = {"amount": order.balance_due}
+        if action == "deliver" and inner == Status.SHIPPED:
+            break
+        services.ACTION_VERBS[action](order_number=number, actor=u[who], **kwargs)
+    if target == Status.ON_HOLD:
+        services.hold_order(
+            order_number=number, actor=u["merch"], reason="客户要求暂缓生产，等待新包装设计"
+        )
+    if target == Status.CANCELLED:
+        services.cancel_order(order_number=number, actor=u["manager"], reason="客户取消订单")
+
+
+def load_demo() -> tuple[bool, list[tuple[str, str]]]:
+    logins = [(username, str(role.label)) for username, role, _ in USERS]
+    with transaction.atomic():
+        users = _users()
+        if Customer.objects.filter(code="EXP001").exists():
+            return False, logins
+        products = _catalog()
+        customers = _customers(users["sales"])
+    today = timezone.localdate()
+    for i in range(40):
+        target = TARGETS[i % len(TARGETS)]
+        customer = customers[i % 3]
+        if target == Status.DEPOSIT_CONFIRMED:
+            customer = customers[0]  # a customer with deposit terms
+        if target == Status.DELIVERED:
+            customer = customers[1]  # cash on delivery, waiting for the cashier
+        base = products[(i * 7) % 20]
+        lines = [
+            LineInput(
+                product=products[(i * 7 + k * 3) % 20].code,
+                quantity=50 + ((i * 13 + k * 29) % 400),
+                unit_price=Decimal(str(12 + (i * 3 + k) % 40))
+                if base.code.startswith("BC")
+                else Decimal(str(180 + (i * 11 + k * 7) % 900)),
+                packing_requirement="唛头：客户标志；纸箱五层瓦楞" if k == 0 else "",
+            )
+            for k in range(1 + i % 4)
+        ]
+        contract = today - timedelta(days=60 - i)
+        delivery = contract + timedelta(days=20 + (i * 5) % 45)
+        order = services.create_order(
+            actor=users["merch"],
+            customer=customer.code,
+            contract_date=contract,
+            delivery_date=delivery,
+            lines=lines,
+            incoterm="FOB" if customer.channel == Channel.EXPORT else "",
+            customer_po=f"PO-{1000 + i}",
+        )
+        _drive(order.number, target, users, cod=customer.code == "STORE01")
+        if i % 5 == 0:
+            Communication.objects.create(
+                customer=customer,
+                order=order,
+                kind=[CommunicationKind.CALL, CommunicationKind.EMAIL, CommunicationKind.FAX][
+                    i % 3
+                ],
+                summary="客户来电确认交货期与包装要求",
+                follow_up_on=today - timedelta(days=1) + timedelta(days=i % 3),
+                created_by=users["merch"],
+            )
+    return True, logins

@@ -1,0 +1,65 @@
+"""Money received. The order row is locked by the calling verb; paid grows with F()."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gendan.accounts.guards import step
+from gendan.errors import invalid
+from gendan.finance.models import Payment
+from gendan.orders.errors import Code
+from gendan.timeline.models import EventKind
+from gendan.timeline.services import record
+
+
+@step
+def record_payment(
+    *,
+    order: Any,
+    kind: str,
+    amount: Decimal,
+    reference: str = "",
+    received_on: date | None = None,
+    actor: Any,
+) -> Payment:
+    """Add a receipt to the order; a payment above what is still owed is refused."""
+    if amount <= 0:
+        raise invalid(
+            Code.AMOUNT_REQUIRED, gettext("The amount must be greater than zero."), field="amount"
+        )
+    if amount > order.balance_due:
+        raise invalid(
+            Code.OVERPAYMENT,
+            gettext("Over-payment refused: %(amount)s is more than the %(due)s still owed.")
+            % {"amount": amount, "due": order.balance_due},
+            field="amount",
+        )
+    payment = Payment.objects.create(
+        order=order,
+        kind=kind,
+        amount=amount,
+        currency=order.currency,
+        received_on=received_on or timezone.localdate(),
+        reference=reference,
+        recorded_by=actor,
+    )
+    type(order).objects.filter(pk=order.pk).update(paid_amount=F("paid_amount") + amount)
+    order.paid_amount += amount
+    record(
+        kind=EventKind.PAYMENT_RECORDED,
+        actor=actor,
+        order=order,
+        payload={
+            "kind": kind,
+            "amount": str(amount),
+            "reference": reference,
+            "paid": str(order.paid_amount),
+        },
+    )
+    return payment

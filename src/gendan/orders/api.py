@@ -1,0 +1,617 @@
+"""Orders over HTTP: create, read, list, amend, the action endpoints, payments, Excel."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from gendan.accounts.permissions import Perm
+from gendan.apiconventions import caller, expected_version, idempotent
+from gendan.errors import DomainError, Kind
+from gendan.orders import selectors, services, workflow
+from gendan.orders.entry import LineInput
+from gendan.orders.errors import Code
+from gendan.orders.models import Incoterm
+from gendan.parties.models import Channel
+
+router = Router(tags=["orders"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
+
+
+class LineIn(Schema):
+    product: str = Field(min_length=1, max_length=40)
+    quantity: int = Field(ge=1, le=100_000_000)
+    unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=4)
+    colour: str = Field("", max_length=50)
+    size: str = Field("", max_length=100)
+    packs: int = Field(0, ge=0, le=100_000_000)
+    special_material: str = ""
+    packing_requirement: str = ""
+
+
+class OrderIn(Schema):
+    customer: str
+    contract_date: date
+    delivery_date: date
+    lines: list[LineIn] = Field(min_length=1, max_length=500)
+    salesperson: str | None = None
+    merchandiser: str | None = None
+    channel: Channel | None = None
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    incoterm: Incoterm | None = None
+    customer_po: str = Field("", max_length=60)
+    notes: str = ""
+    submit: bool = False
+
+
+class OrderPatch(Schema):
+    reason: str = ""
+    contract_date: date | None = None
+    delivery_date: date | None = None
+    incoterm: Incoterm | None = None
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    customer_po: str | None = Field(None, max_length=60)
+    notes: str | None = None
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=500)
+
+
+class LineOut(Schema):
+    line_no: int
+    product: str
+    product_name: str
+    colour: str
+    size: str
+    quantity: int
+    packs: int
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+    special_material: str
+    packing_requirement: str
+    reserved_qty: int
+    produced_qty: int
+    shipped_qty: int
+    delivered_qty: int
+
+
+class PaymentOut(Schema):
+    kind: str
+    amount: Decimal
+    currency: str
+    received_on: date
+    reference: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class ReservationOut(Schema):
+    line_no: int
+    quantity: int
+    consumed: int
+    status: str
+
+
+class NoticeLineOut(Schema):
+    line_no: int
+    quantity: int
+
+
+class ProductionNoticeOut(Schema):
+    number: str
+    status: str
+    issued_at: datetime
+    done_at: datetime | None
+    lines: list[NoticeLineOut]
+
+
+class DeliveryNoteOut(Schema):
+    number: str
+    cod_amount: Decimal | None = None
+    delivered_at: datetime | None = None
+    received_by: str = ""
+    proof_reference: str = ""
+    cod_collected: Decimal | None = None
+    cod_reconciled_at: datetime | None = None
+
+
+class ShippingNoticeOut(Schema):
+    number: str
+    status: str
+    ship_date: date
+    copies: list[str]
+    outbound_slip: str | None
+    delivery_note: DeliveryNoteOut | None
+    lines: list[NoticeLineOut]
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str | None
+    from_status: str
+    to_status: str
+    comment: str
+    payload: dict | None = None
+
+
+class RevisionOut(Schema):
+    revision: int
+    reason: str
+    changed: list[str]
+    created_by: str
+    created_at: datetime
+
+
+class Signature(Schema):
+    by: str | None
+    at: datetime | None
+
+
+class OrderOut(Schema):
+    number: str
+    revision: int
+    version: int
+    status: str
+    status_label: str
+    customer: str
+    customer_name: str
+    salesperson: str
+    merchandiser: str
+    channel: str
+    currency: str
+    incoterm: str
+    contract_date: date
+    delivery_date: date
+    customer_po: str
+    notes: str
+    total_amount: Decimal | None = None
+    deposit_percent: Decimal | None = None
+    deposit_due: Decimal | None = None
+    paid_amount: Decimal | None = None
+    balance_due: Decimal | None = None
+    on_credit: bool
+    finance_signature: Signature
+    manager_signature: Signature
+    hold_reason: str
+    cancel_reason: str
+    lines: list[LineOut]
+    payments: list[PaymentOut] | None = None
+    reservations: list[ReservationOut]
+    production_notices: list[ProductionNoticeOut]
+    shipping_notices: list[ShippingNoticeOut]
+    revisions: list[RevisionOut]
+    timeline: list[EventOut]
+
+
+class OrderSummary(Schema):
+    number: str
+    status: str
+    customer: str
+    customer_name: str
+    salesperson: str
+    merchandiser: str
+    channel: str
+    currency: str
+    contract_date: date
+    delivery_date: date
+    total_amount: Decimal | None = None
+    paid_amount: Decimal | None = None
+
+
+class OrderPage(Schema):
+    items: list[OrderSummary]
+    next_cursor: str | None
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    allowed: bool
+    reasons: list[dict[str, str]]
+    params: list[str]
+
+
+class ActionIn(Schema):
+    comment: str = ""
+    reason: str = ""
+    amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+    reference: str = Field("", max_length=100)
+    received_on: date | None = None
+    notice: str | None = None
+    lines: dict[int, int] | None = None
+    ship_date: date | None = None
+    cod_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    received_by: str = Field("", max_length=100)
+    proof_reference: str = Field("", max_length=200)
+    cod_collected: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+
+class PaymentIn(Schema):
+    kind: str = Field(pattern="^(deposit|balance)$")
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    reference: str = Field("", max_length=100)
+    received_on: date | None = None
+
+
+# ---- presenting an order: prices only to those who may see them --------------------------------
+
+
+def _username(user: Any) -> str | None:
+    return user.username if user is not None else None
+
+
+def order_out(order: Any, actor: Any) -> dict[str, Any]:
+    prices = actor.can(Perm.VIEW_PRICES)
+    lines = list(order.lines.all())
+    by_line = {line.pk: line.line_no for line in lines}
+    reservations = [r for line in lines for r in line.reservations.all()]
+    out: dict[str, Any] = {
+        "number": order.number,
+        "revision": order.revision,
+        "version": order.version,
+        "status": order.status,
+        "status_label": str(workflow.Status(order.status).label),
+        "customer": order.customer.code,
+        "customer_name": order.customer.name,
+        "salesperson": order.salesperson.username,
+        "merchandiser": order.merchandiser.username,
+        "channel": order.channel,
+        "currency": order.currency,
+        "incoterm": order.incoterm,
+        "contract_date": order.contract_date,
+        "delivery_date": order.delivery_date,
+        "customer_po": order.customer_po,
+        "notes": order.notes,
+        "on_credit": order.on_credit,
+        "finance_signature": {
+            "by": _username(order.finance_signed_by),
+            "at": order.finance_signed_at,
+        },
+        "manager_signature": {
+            "by": _username(order.manager_signed_by),
+            "at": order.manager_signed_at,
+        },
+        "hold_reason": order.hold_reason,
+        "cancel_reason": order.cancel_reason,
+        "lines": [],
+        "reservations": [
+            {
+                "line_no": by_line[r.line_id],
+                "quantity": r.quantity,
+                "consumed": r.consumed,
+                "status": r.status,
+            }
+            for r in reservations
+        ],
+        "production_notices": [
+            {
+                "number": n.number,
+                "status": n.status,
+                "issued_at": n.issued_at,
+                "done_at": n.done_at,
+                "lines": [
+                    {"line_no": by_line[nl.line_id], "quantity": nl.quantity}
+                    for nl in n.lines.all()
+                ],
+            }
+            for n in order.production_notices.all()
+        ],
+        "shipping_notices": [
+            _shipping_out(n, by_line, prices) for n in order.shipping_notices.all()
+        ],
+        "revisions": [
+            {
+                "revision": r.revision,
+                "reason": r.reason,
+                "changed": sorted(r.changes),
+                "created_by": str(r.created_by_id),
+                "created_at": r.created_at,
+            }
+            for r in order.revisions.all()
+        ],
+        "timeline": [
+            {
+                "kind": e.kind,
+                "at": e.at,
+                "actor": _username(e.actor),
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "comment": e.comment,
+                **({"payload": e.payload} if prices else {}),
+            }
+            for e in order.events.all()
+        ],
+    }
+    for line in lines:
+        row = {
+            "line_no": line.line_no,
+            "product": line.product.code,
+            "product_name": line.product.name,
+            "colour": line.colour,
+            "size": line.size,
+            "quantity": line.quantity,
+            "packs": line.packs,
+            "special_material": line.special_material,
+            "packing_requirement": line.packing_requirement,
+            "reserved_qty": sum(
+                r.quantity - r.consumed for r in line.reservations.all() if r.status == "active"
+            ),
+            "produced_qty": line.produced_qty,
+            "shipped_qty": line.shipped_qty,
+            "delivered_qty": line.delivered_qty,
+        }
+        if prices:
+            row |= {"unit_price": line.unit_price, "amount": line.amount}
+        out["lines"].append(row)
+    if prices:
+        out |= {
+            "total_amount": order.total_amount,
+            "deposit_percent": order.deposit_percent,
+            "deposit_due": order.deposit_due,
+            "paid_amount": order.paid_amount,
+            "balance_due": order.balance_due,
+            "payments": [payment_out(p) for p in order.payments.all()],
+        }
+    return out
+
+
+def payment_out(p: Any) -> dict[str, Any]:
+    return {
+        "kind": p.kind,
+        "amount": p.amount,
+        "currency": p.currency,
+        "received_on": p.received_on,
+        "reference": p.reference,
+        "recorded_by": str(p.recorded_by_id),
+        "recorded_at": p.recorded_at,
+    }
+
+
+def _shipping_out(n: Any, by_line: dict[int, int], prices: bool) -> dict[str, Any]:
+    note = getattr(n, "delivery_note", None)
+    note_out = None
+    if note is not None:
+        note_out = {
+            "number": note.number,
+            "delivered_at": note.delivered_at,
+            "received_by": note.received_by,
+            "proof_reference": note.proof_reference,
+            "cod_reconciled_at": note.cod_reconciled_at,
+        }
+        if prices:
+            note_out |= {"cod_amount": note.cod_amount, "cod_collected": note.cod_collected}
+    slip = getattr(n, "outbound_slip", None)
+    return {
+        "number": n.number,
+        "status": n.status,
+        "ship_date": n.ship_date,
+        "copies": list(n.COPIES),
+        "outbound_slip": slip.number if slip else None,
+        "delivery_note": note_out,
+        "lines": [
+            {"line_no": by_line[nl.line_id], "quantity": nl.quantity} for nl in n.lines.all()
+        ],
+    }
+
+
+def summary_out(order: Any, prices: bool) -> dict[str, Any]:
+    out = {
+        "number": order.number,
+        "status": order.status,
+        "customer": order.customer.code,
+        "customer_name": order.customer.name,
+        "salesperson": order.salesperson.username,
+        "merchandiser": order.merchandiser.username,
+        "channel": order.channel,
+        "currency": order.currency,
+        "contract_date": order.contract_date,
+        "delivery_date": order.delivery_date,
+    }
+    if prices:
+        out |= {"total_amount": order.total_amount, "paid_amount": order.paid_amount}
+    return out
+
+
+def _detail(actor: Any, number: str) -> dict[str, Any]:
+    return order_out(selectors.get_order_for(actor, number, detail=True), actor)
+
+
+def _with_etag(response: HttpResponse, body: dict[str, Any]) -> dict[str, Any]:
+    response["ETag"] = f'"{body["version"]}"'
+    return body
+
+
+def _lines(lines: list[LineIn]) -> list[LineInput]:
+    return [LineInput(**line.dict()) for line in lines]
+
+
+# ---- endpoints ---------------------------------------------------------------------------------
+
+
+class OrderFilterIn(Schema):
+    status: list[workflow.Status] | None = None
+    customer: str | None = None
+    salesperson: str | None = None
+    merchandiser: str | None = None
+    channel: Channel | None = None
+    due_after: date | None = None
+    due_before: date | None = None
+    q: str | None = None
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("", response={200: OrderPage, 422: ErrorOut}, exclude_unset=True)
+def list_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
+    """Orders you may see, by delivery date; `next_cursor` gives the next page (keyset)."""
+    actor = caller(request)
+    f = selectors.OrderFilter(**filters.dict(exclude={"cursor", "limit"}))
+    rows, cursor = selectors.page_of_orders(
+        selectors.filter_orders(actor, f), cursor=filters.cursor, limit=filters.limit
+    )
+    prices = actor.can(Perm.VIEW_PRICES)
+    return {"items": [summary_out(o, prices) for o in rows], "next_cursor": cursor}
+
+
+@router.post("", response={201: OrderOut, **ERRORS}, exclude_unset=True)
+def create_order(request: HttpRequest, response: HttpResponse, data: OrderIn):
+    """Enter an order with its lines. Send an Idempotency-Key to make a retry safe."""
+    actor = caller(request)
+
+    def run() -> tuple[int, Any]:
+        values = data.dict(exclude={"lines"})
+        order = services.create_order(actor=actor, lines=_lines(data.lines), **values)
+        return 201, _detail(actor, order.number)
+
+    status, body = idempotent(request, "orders.create", data.dict(), run)
+    return status, _with_etag(response, body)
+
+
+class ImportReport(Schema):
+    imported: list[str]
+    errors: list[dict[str, Any]]
+
+
+@router.post("/import", response={200: ImportReport, 403: ErrorOut, 422: ImportReport})
+def import_orders(request: HttpRequest, file: File[UploadedFile]):
+    """Import an .xlsx in the documented template; any bad row imports nothing (422 with every error)."""
+    from gendan.orders.excel import import_orders as run_import
+
+    report = run_import(file, actor=caller(request))
+    return (422 if report.errors else 200), {"imported": report.imported, "errors": report.errors}
+
+
+@router.get("/export.xlsx", response={200: None, 403: ErrorOut}, include_in_schema=True)
+def export_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
+    """The orders of the filter as .xlsx, in the import template's format."""
+    from gendan.orders.excel import export_orders as run_export
+
+    actor = caller(request)
+    f = selectors.OrderFilter(**filters.dict(exclude={"cursor", "limit"}))
+    content = run_export(selectors.filter_orders(actor, f), actor=actor)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="orders.xlsx"'
+    return response
+
+
+@router.get("/{number}", response={200: OrderOut, 404: ErrorOut}, exclude_unset=True)
+def read_order(request: HttpRequest, response: HttpResponse, number: str):
+    """The order with lines, payments, reservations, notices, documents and timeline; ETag = version."""
+    return _with_etag(response, _detail(caller(request), number))
+
+
+@router.patch("/{number}", response={200: OrderOut, **ERRORS}, exclude_unset=True)
+def amend_order(request: HttpRequest, response: HttpResponse, number: str, data: OrderPatch):
+    """Amend: a new revision (the signed one is kept); price, quantity or date changes need the signatures again."""
+    actor = caller(request)
+    changes = data.dict(exclude={"lines", "reason"}, exclude_unset=True)
+    services.amend_order(
+        order_number=number,
+        actor=actor,
+        changes=changes,
+        lines=_lines(data.lines) if data.lines else None,
+        reason=data.reason,
+        expected_version=expected_version(request),
+    )
+    return _with_etag(response, _detail(actor, number))
+
+
+@router.get("/{number}/actions", response={200: list[ActionOut], 404: ErrorOut})
+def list_actions(request: HttpRequest, number: str):
+    """Every action with whether you may take it now, and the reasons when not."""
+    actor = caller(request)
+    order = selectors.get_order_for(actor, number)
+    return [
+        {
+            "action": a.action,
+            "label": a.label,
+            "allowed": a.allowed,
+            "reasons": a.reasons,
+            "params": list(a.params),
+        }
+        for a in selectors.available_actions(order, actor)
+    ]
+
+
+@router.post("/{number}/actions/{action}", response={200: OrderOut, **ERRORS}, exclude_unset=True)
+def take_action(
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    action: str,
+    data: ActionIn | None = None,
+):
+    """Take one action of the order's life (submit, sign_finance, release, ship, ...)."""
+    actor = caller(request)
+    verb = services.ACTION_VERBS.get(action)
+    if verb is None:
+        raise DomainError(
+            Code.UNKNOWN_ACTION,
+            gettext("Unknown action “%(action)s”. Amend with PATCH on the order.")
+            % {"action": action},
+            kind=Kind.NOT_FOUND,
+            details={"actions": list(services.ACTION_VERBS)},
+        )
+    selectors.get_order_for(actor, number)  # 404 before anything else for an order you cannot see
+    given = (data or ActionIn()).dict(exclude_none=True)
+    accepted = inspect.signature(verb).parameters
+    kwargs = {k: v for k, v in given.items() if k in accepted and v not in ("",)}
+
+    def run() -> tuple[int, Any]:
+        verb(order_number=number, actor=actor, expected_version=expected_version(request), **kwargs)
+        return 200, _detail(actor, number)
+
+    if action in {"confirm_deposit", "confirm_balance", "reconcile_cod"}:
+        status, body = idempotent(request, f"orders.{number}.{action}", given, run)
+    else:
+        status, body = run()
+    return status, _with_etag(response, body)
+
+
+@router.get("/{number}/payments", response={200: list[PaymentOut], 403: ErrorOut, 404: ErrorOut})
+def list_payments(request: HttpRequest, number: str):
+    actor = caller(request)
+    order = selectors.get_order_for(actor, number)
+    if not actor.can(Perm.VIEW_PRICES):
+        from gendan.accounts.guards import permission_denied
+
+        raise permission_denied(Perm.VIEW_PRICES)
+    return [payment_out(p) for p in order.payments.all()]
+
+
+@router.post("/{number}/payments", response={201: OrderOut, **ERRORS}, exclude_unset=True)
+def record_payment(request: HttpRequest, response: HttpResponse, number: str, data: PaymentIn):
+    """Finance records money received: a deposit or a balance. Send an Idempotency-Key."""
+    actor = caller(request)
+    verb = services.confirm_deposit if data.kind == "deposit" else services.confirm_balance
+    selectors.get_order_for(actor, number)
+
+    def run() -> tuple[int, Any]:
+        verb(
+            order_number=number,
+            actor=actor,
+            amount=data.amount,
+            reference=data.reference,
+            received_on=data.received_on,
+            expected_version=expected_version(request),
+        )
+        return 201, _detail(actor, number)
+
+    status, body = idempotent(request, f"orders.{number}.payments", data.dict(), run)
+    return status, _with_etag(response, body)

@@ -1,0 +1,152 @@
+"""Reads of orders shared by the API, the pages and the CLI. Visibility lives here once."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from gendan.accounts.permissions import Perm
+from gendan.errors import invalid, not_found
+from gendan.orders import workflow
+from gendan.orders.models import Order, OrderLine
+
+
+def visible_orders(actor: Any) -> QuerySet[Order]:
+    """Orders the actor may see: all with VIEW_ALL, else their customers' and their own."""
+    qs = Order.objects.all()
+    if actor is None or not actor.is_authenticated:
+        return qs.none()
+    if actor.can(Perm.VIEW_ALL):
+        return qs
+    return qs.filter(Q(customer__salesperson=actor) | Q(salesperson=actor) | Q(merchandiser=actor))
+
+
+def get_order_for(actor: Any, number: str, *, detail: bool = False) -> Order:
+    """One visible order; "not yours" and "not there" are the same 404."""
+    qs = visible_orders(actor).select_related("customer", "salesperson", "merchandiser")
+    if detail:
+        qs = with_detail(qs)
+    order = qs.filter(number=number).first()
+    if order is None:
+        raise not_found("order")
+    return order
+
+
+def with_detail(qs: QuerySet[Order]) -> QuerySet[Order]:
+    from gendan.production.models import ProductionNotice
+    from gendan.shipping.models import ShippingNotice
+    from gendan.timeline.models import Event
+
+    return qs.select_related("finance_signed_by", "manager_signed_by").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
+        "lines__reservations",
+        "payments",
+        Prefetch("production_notices", queryset=ProductionNotice.objects.prefetch_related("lines")),
+        Prefetch(
+            "shipping_notices",
+            queryset=ShippingNotice.objects.select_related(
+                "outbound_slip", "delivery_note"
+            ).prefetch_related("lines"),
+        ),
+        Prefetch("events", queryset=Event.objects.select_related("actor").order_by("-at", "-id")),
+        "revisions",
+    )
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: list[str] | None = None
+    customer: str | None = None
+    salesperson: str | None = None
+    merchandiser: str | None = None
+    channel: str | None = None
+    due_after: date | None = None
+    due_before: date | None = None
+    q: str | None = None
+
+
+def filter_orders(actor: Any, f: OrderFilter) -> QuerySet[Order]:
+    qs = visible_orders(actor)
+    if f.status:
+        bad = [s for s in f.status if s not in workflow.Status.values]
+        if bad:
+            raise invalid("invalid_filter", "Unknown status: " + ", ".join(bad), field="status")
+        qs = qs.filter(status__in=f.status)
+    if f.customer:
+        qs = qs.filter(customer__code=f.customer)
+    if f.salesperson:
+        qs = qs.filter(salesperson__username=f.salesperson)
+    if f.merchandiser:
+        qs = qs.filter(merchandiser__username=f.merchandiser)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.due_after:
+        qs = qs.filter(delivery_date__gte=f.due_after)
+    if f.due_before:
+        qs = qs.filter(delivery_date__lte=f.due_before)
+    if f.q:
+        qs = qs.filter(
+            Q(number__icontains=f.q)
+            | Q(customer__name__icontains=f.q)
+            | Q(customer__code__icontains=f.q)
+            | Q(customer_po__icontains=f.q)
+        )
+    return qs
+
+
+def encode_cursor(order: Order) -> str:
+    raw = json.dumps([order.delivery_date.isoformat(), order.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def page_of_orders(
+    qs: QuerySet[Order], *, cursor: str | None, limit: int
+) -> tuple[list[Order], str | None]:
+    """Keyset pagination on (delivery date, id): a deep page costs what the first one does."""
+    qs = qs.select_related("customer", "salesperson", "merchandiser").order_by(
+        "delivery_date", "id"
+    )
+    if cursor:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            due, pk = json.loads(base64.urlsafe_b64decode(padded))
+            due_date = date.fromisoformat(due)
+            pk = int(pk)
+        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            raise invalid("invalid_cursor", "The cursor is not valid.", field="cursor") from exc
+        qs = qs.filter(Q(delivery_date__gt=due_date) | Q(delivery_date=due_date, id__gt=pk))
+    rows = list(qs[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+@dataclass(frozen=True)
+class ActionState:
+    action: str
+    label: str
+    allowed: bool
+    reasons: list[dict[str, str]]
+    params: tuple[str, ...]
+
+
+def available_actions(order: Order, actor: Any) -> list[ActionState]:
+    """Every action of the workflow table, allowed or refused with its reasons."""
+    ctx = workflow.Context(order=order, actor=actor)
+    states = []
+    for t in workflow.TRANSITIONS:
+        reasons = workflow.reasons_for(t, ctx)
+        states.append(
+            ActionState(
+                action=t.action,
+                label=str(t.label),
+                allowed=not reasons,
+                reasons=[r.as_dict() for r in reasons],
+                params=t.params,
+            )
+        )
+    return states

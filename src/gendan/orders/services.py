@@ -1,0 +1,930 @@
+"""Every write to an order: one named verb per step of its life.
+
+A verb locks the order, checks the version the caller saw, asks the workflow table whether the
+actor may take the action now (raising the gate's reasons), does the step and writes the events,
+all in one durable transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gendan.accounts.guards import require, verb, workflow_verb
+from gendan.accounts.permissions import Perm
+from gendan.errors import DomainError, Kind, invalid, not_found, refused
+from gendan.finance import services as finance
+from gendan.finance.models import PaymentKind
+from gendan.inventory import services as inventory
+from gendan.orders import locks, workflow
+from gendan.orders.entry import CheckedLine, LineInput, Problems, check_dates, check_lines, money
+from gendan.orders.errors import Code
+from gendan.orders.models import Order, OrderLine, OrderRevision
+from gendan.orders.numbering import next_number
+from gendan.orders.selectors import visible_orders
+from gendan.parties.models import Customer
+from gendan.production import services as production
+from gendan.shipping import services as shipping
+from gendan.timeline.models import EventKind
+from gendan.timeline.services import record
+
+HEADER_FIELDS = ("incoterm", "contract_date", "delivery_date", "customer_po", "notes", "currency")
+RESIGN_FIELDS = ("contract_date", "delivery_date", "currency")
+
+
+# ---- the shape every transition shares ---------------------------------------------------------
+
+
+def _begin(number: str, actor: Any, expected_version: int | None) -> Order:
+    order = locks.order_for_update(number)
+    if not visible_orders(actor).filter(pk=order.pk).exists():
+        raise not_found("order")
+    if expected_version is not None and order.version != expected_version:
+        raise DomainError(
+            Code.STALE,
+            gettext(
+                "The order was changed by someone else (version %(now)s, you had %(had)s). Reload it."
+            )
+            % {"now": order.version, "had": expected_version},
+            kind=Kind.STALE,
+            details={"version": order.version},
+        )
+    return order
+
+
+def _gate(
+    action: str, order: Order, actor: Any, params: dict[str, Any] | None = None
+) -> workflow.Context:
+    transition = workflow.BY_ACTION[action]
+    ctx = workflow.Context(order=order, actor=actor, params=params or {})
+    reasons = workflow.reasons_for(transition, ctx)
+    if reasons:
+        error = refused(reasons, action=action)
+        if reasons[0].code == Code.PERMISSION_DENIED:
+            error.kind = Kind.FORBIDDEN
+        raise error
+    return ctx
+
+
+def _move(
+    order: Order,
+    action: str,
+    actor: Any,
+    *,
+    comment: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Order:
+    """Apply the transition's target, bump the version, write the event."""
+    from_status = order.status
+    order.status = workflow.BY_ACTION[action].target_for(order)
+    order.version += 1
+    order.updated_at = timezone.now()
+    order.save()
+    record(
+        kind=EventKind.ORDER_TRANSITION,
+        actor=actor,
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        comment=comment,
+        payload={"action": action, **(payload or {})},
+    )
+    return order
+
+
+def _close_if_done(order: Order, actor: Any) -> None:
+    """Delivered in full and paid in full closes the order (the brief's step 15)."""
+    if order.status != workflow.Status.DELIVERED:
+        return
+    if not workflow.closable(workflow.Context(order=order, actor=actor)):
+        order.closed_at = timezone.now()
+        _move(order, "close", actor, comment=gettext("Closed: delivered in full and paid in full."))
+
+
+def _step(
+    action: str,
+    *,
+    order_number: str,
+    actor: Any,
+    expected_version: int | None,
+    params: dict[str, Any] | None = None,
+    do: Callable[[Order, workflow.Context], dict[str, Any] | None] | None = None,
+    comment: str = "",
+) -> Order:
+    with transaction.atomic(durable=True):
+        order = _begin(order_number, actor, expected_version)
+        ctx = _gate(action, order, actor, params)
+        payload = do(order, ctx) if do else None
+        _move(order, action, actor, comment=comment, payload=payload)
+        _close_if_done(order, actor)
+        return order
+
+
+# ---- entry -------------------------------------------------------------------------------------
+
+
+def _visible_customer(actor: Any, code: str) -> Customer | None:
+    from gendan.parties.selectors import visible_customers
+
+    return visible_customers(actor).filter(code=code).first()
+
+
+def _user(username: str | None) -> Any:
+    from gendan.accounts.models import User
+
+    if not username:
+        return None
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def _write_lines(order: Order, checked: list[CheckedLine]) -> None:
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            line_no=i,
+            product=c.product,
+            colour=c.colour,
+            size=c.size,
+            quantity=c.quantity,
+            packs=c.packs,
+            unit_price=c.unit_price,
+            amount=c.amount,
+            special_material=c.special_material,
+            packing_requirement=c.packing_requirement,
+        )
+        for i, c in enumerate(checked, start=1)
+    )
+
+
+def _set_totals(order: Order, checked: list[CheckedLine]) -> None:
+    order.total_amount = sum((c.amount for c in checked), Decimal("0"))
+    order.deposit_due = money(order.total_amount * order.deposit_percent / 100)
+
+
+@verb(Perm.ENTER_ORDER)
+def create_order(
+    *,
+    actor: Any,
+    customer: str,
+    contract_date: date | None,
+    delivery_date: date | None,
+    lines: list[LineInput],
+    salesperson: str | None = None,
+    merchandiser: str | None = None,
+    channel: str | None = None,
+    currency: str | None = None,
+    incoterm: str = "",
+    customer_po: str = "",
+    notes: str = "",
+    submit: bool = False,
+) -> Order:
+    """Enter an order (录入订单) with its lines; every field is checked before anything is written."""
+    with transaction.atomic(durable=True):
+        return enter_order(**locals())
+
+
+def enter_order(
+    *,
+    actor: Any,
+    customer: str,
+    contract_date: date | None,
+    delivery_date: date | None,
+    lines: list[LineInput],
+    salesperson: str | None = None,
+    merchandiser: str | None = None,
+    channel: str | None = None,
+    currency: str | None = None,
+    incoterm: str = "",
+    customer_po: str = "",
+    notes: str = "",
+    submit: bool = False,
+) -> Order:
+    """The body of create_order, for callers that hold their own transaction (the Excel import)."""
+    require(actor, Perm.ENTER_ORDER)
+    problems = Problems()
+    cust = _visible_customer(actor, customer)
+    if cust is None:
+        problems.add("customer", gettext("Unknown customer “%(code)s”.") % {"code": customer})
+    sales_user = (
+        _user(salesperson)
+        if salesperson
+        else (cust.salesperson if cust and cust.salesperson else actor)
+    )
+    if sales_user is None:
+        problems.add("salesperson", gettext("Unknown user “%(name)s”.") % {"name": salesperson})
+    merch_user = (
+        _user(merchandiser) if merchandiser else (actor if actor.can(Perm.RELEASE_ORDER) else None)
+    )
+    if merch_user is None:
+        problems.add("merchandiser", gettext("A merchandiser is required."))
+    from gendan.orders.models import Incoterm
+    from gendan.parties.models import Channel
+
+    if channel and channel not in Channel.values:
+        problems.add("channel", gettext("Unknown channel “%(value)s”.") % {"value": channel})
+    if incoterm and incoterm not in Incoterm.values:
+        problems.add("incoterm", gettext("Unknown incoterm “%(value)s”.") % {"value": incoterm})
+    if currency and len(currency) != 3:
+        problems.add("currency", gettext("A currency is a three-letter code such as CNY or USD."))
+    check_dates(problems, contract_date, delivery_date)
+    checked = check_lines(problems, lines)
+    problems.raise_if_any()
+    assert cust is not None
+    order = Order(
+        number=next_number("SO"),
+        customer=cust,
+        salesperson=sales_user,
+        merchandiser=merch_user,
+        channel=channel or cust.channel,
+        currency=(currency or cust.currency).upper(),
+        incoterm=incoterm,
+        contract_date=contract_date,
+        delivery_date=delivery_date,
+        customer_po=customer_po,
+        notes=notes,
+        deposit_percent=cust.deposit_percent,
+        created_by=actor,
+    )
+    _set_totals(order, checked)
+    order.save()
+    _write_lines(order, checked)
+    record(
+        kind=EventKind.ORDER_CREATED,
+        actor=actor,
+        order=order,
+        to_status=order.status,
+        payload={"lines": len(checked), "total": str(order.total_amount)},
+    )
+    if submit:
+        _gate("submit", order, actor)
+        order.submitted_at = timezone.now()
+        _move(order, "submit", actor)
+    return order
+
+
+def _snapshot(order: Order) -> dict[str, Any]:
+    return {
+        "revision": order.revision,
+        "status": order.status,
+        "contract_date": order.contract_date.isoformat(),
+        "delivery_date": order.delivery_date.isoformat(),
+        "currency": order.currency,
+        "incoterm": order.incoterm,
+        "customer_po": order.customer_po,
+        "notes": order.notes,
+        "total_amount": str(order.total_amount),
+        "deposit_due": str(order.deposit_due),
+        "finance_signed_by": order.finance_signed_by.username if order.finance_signed_by else None,
+        "finance_signed_at": order.finance_signed_at.isoformat()
+        if order.finance_signed_at
+        else None,
+        "manager_signed_by": order.manager_signed_by.username if order.manager_signed_by else None,
+        "manager_signed_at": order.manager_signed_at.isoformat()
+        if order.manager_signed_at
+        else None,
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "product": line.product.code,
+                "colour": line.colour,
+                "size": line.size,
+                "quantity": line.quantity,
+                "packs": line.packs,
+                "unit_price": str(line.unit_price),
+                "amount": str(line.amount),
+                "special_material": line.special_material,
+                "packing_requirement": line.packing_requirement,
+            }
+            for line in order.lines.select_related("product")
+        ],
+    }
+
+
+def _line_key(line: dict[str, Any]) -> tuple[Any, ...]:
+    return (line["product"], line["quantity"], Decimal(line["unit_price"]))
+
+
+@workflow_verb("amend")
+def amend_order(
+    *,
+    order_number: str,
+    actor: Any,
+    changes: dict[str, Any] | None = None,
+    lines: list[LineInput] | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Change an order. A draft is edited in place; a submitted order gets a new revision and
+    keeps the old one; a change of price, quantity or date needs both signatures again."""
+    changes = {k: v for k, v in (changes or {}).items() if v is not None}
+    unknown = set(changes) - set(HEADER_FIELDS)
+    if unknown:
+        raise invalid(
+            "invalid_field",
+            gettext("These fields cannot be amended: %(f)s.") % {"f": ", ".join(sorted(unknown))},
+        )
+    with transaction.atomic(durable=True):
+        order = _begin(order_number, actor, expected_version)
+        _gate("amend", order, actor)
+        is_draft = order.status == workflow.Status.DRAFT
+        if not is_draft and not reason.strip():
+            raise invalid(Code.REASON_REQUIRED, gettext("A reason is required."), field="reason")
+        before = _snapshot(order)
+        problems = Problems()
+        new_contract = changes.get("contract_date", order.contract_date)
+        new_delivery = changes.get("delivery_date", order.delivery_date)
+        check_dates(problems, new_contract, new_delivery)
+        checked = check_lines(problems, lines) if lines is not None else None
+        problems.raise_if_any()
+        for name, value in changes.items():
+            setattr(order, name, value)
+        if checked is not None:
+            order.lines.all().delete()
+            _write_lines(order, checked)
+            _set_totals(order, checked)
+        after = _snapshot(order)
+        diff = {
+            k: [before[k], after[k]]
+            for k in before
+            if k not in ("revision", "lines") and before[k] != after[k]
+        }
+        if sorted(map(_line_key, before["lines"])) != sorted(map(_line_key, after["lines"])) or (
+            [(x["colour"], x["size"], x["packs"]) for x in before["lines"]]
+            != [(x["colour"], x["size"], x["packs"]) for x in after["lines"]]
+        ):
+            diff["lines"] = [before["lines"], after["lines"]]
+        if not diff:
+            raise invalid("nothing_changed", gettext("Nothing was changed."))
+        if order.paid_amount > order.total_amount:
+            raise invalid(
+                Code.OVERPAYMENT,
+                gettext("The new total %(total)s is below the %(paid)s already paid.")
+                % {"total": order.total_amount, "paid": order.paid_amount},
+            )
+        needs_signatures = any(k in diff for k in (*RESIGN_FIELDS, "lines", "total_amount"))
+        if not is_draft:
+            OrderRevision.objects.create(
+                order=order,
+                revision=order.revision,
+                snapshot=before,
+                changes=diff,
+                reason=reason,
+                created_by=actor,
+            )
+            order.revision += 1
+        from_status = order.status
+        if (
+            needs_signatures
+            and not is_draft
+            and (order.finance_signed_at or order.manager_signed_at)
+        ):
+            order.finance_signed_by = order.finance_signed_at = None
+            order.manager_signed_by = order.manager_signed_at = None
+            order.status = workflow.Status.SUBMITTED
+        order.version += 1
+        order.updated_at = timezone.now()
+        order.save()
+        record(
+            kind=EventKind.ORDER_AMENDED,
+            actor=actor,
+            order=order,
+            from_status=from_status,
+            to_status=order.status,
+            comment=reason,
+            payload={
+                "revision": order.revision,
+                "changed": sorted(diff),
+                "signatures_cleared": order.status != from_status,
+            },
+        )
+        return order
+
+
+# ---- the life of an order, one verb per action -------------------------------------------------
+
+
+@workflow_verb("submit")
+def submit_order(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> None:
+        order.submitted_at = timezone.now()
+
+    return _step(
+        "submit",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+def _sign(action: str, who: str) -> Callable[..., Order]:
+    def sign(
+        *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+    ) -> Order:
+        def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+            setattr(order, f"{who}_signed_by", actor)
+            setattr(order, f"{who}_signed_at", timezone.now())
+            record(
+                kind=EventKind.ORDER_SIGNED,
+                actor=actor,
+                order=order,
+                comment=comment,
+                payload={"as": who},
+            )
+            return {"signed_as": who}
+
+        return _step(
+            action,
+            order_number=order_number,
+            actor=actor,
+            expected_version=expected_version,
+            do=do,
+            comment=comment,
+        )
+
+    return sign
+
+
+sign_as_finance = workflow_verb("sign_finance")(_sign("sign_finance", "finance"))
+sign_as_finance.__doc__ = (
+    "Finance signs the order (确认订单); the order is valid once both have signed."
+)
+sign_as_manager = workflow_verb("sign_manager")(_sign("sign_manager", "manager"))
+sign_as_manager.__doc__ = (
+    "The sales manager signs the order; the order is valid once both have signed."
+)
+
+
+@workflow_verb("request_deposit")
+def request_deposit(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        order.deposit_requested_at = timezone.now()
+        return {"deposit_due": str(order.deposit_due), "currency": order.currency}
+
+    return _step(
+        "request_deposit",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+def _receive(action: str, kind: str, stamp: Callable[[Order], None]) -> Callable[..., Order]:
+    def receive(
+        *,
+        order_number: str,
+        actor: Any,
+        amount: Decimal | None = None,
+        reference: str = "",
+        received_on: date | None = None,
+        expected_version: int | None = None,
+        comment: str = "",
+    ) -> Order:
+        def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+            due = order.deposit_outstanding if kind == PaymentKind.DEPOSIT else order.balance_due
+            paid = Decimal(str(amount)) if amount is not None else due
+            finance.record_payment(
+                order=order,
+                kind=kind,
+                amount=paid,
+                reference=reference,
+                received_on=received_on,
+                actor=actor,
+            )
+            stamp(order)
+            return {"amount": str(paid), "paid": str(order.paid_amount)}
+
+        return _step(
+            action,
+            order_number=order_number,
+            actor=actor,
+            expected_version=expected_version,
+            params={"amount": amount},
+            do=do,
+            comment=comment,
+        )
+
+    return receive
+
+
+def _stamp_deposit(order: Order) -> None:
+    if order.deposit_outstanding <= 0 and order.deposit_confirmed_at is None:
+        order.deposit_confirmed_at = timezone.now()
+
+
+def _stamp_balance(order: Order) -> None:
+    if order.balance_due <= 0 and order.status in workflow.AWAITING_BALANCE:
+        order.ready_to_ship_at = timezone.now()
+
+
+confirm_deposit = workflow_verb("confirm_deposit")(
+    _receive("confirm_deposit", PaymentKind.DEPOSIT, _stamp_deposit)
+)
+confirm_deposit.__doc__ = "Finance confirms a deposit receipt (订金到账); partial receipts add up."
+confirm_balance = workflow_verb("confirm_balance")(
+    _receive("confirm_balance", PaymentKind.BALANCE, _stamp_balance)
+)
+confirm_balance.__doc__ = (
+    "Finance confirms a balance receipt (余款); paid in full lets the goods leave."
+)
+
+
+@workflow_verb("release")
+def release_order(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    """Reserve stock on hand for the order; what is missing goes to production as a notice."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        reserved = inventory.reserve_for_order(order=order, actor=actor)
+        missing = {line: line.quantity - reserved.get(line.pk, 0) for line in order.lines.all()}
+        notice = production.issue_notice(order=order, quantities=missing, actor=actor)
+        now = timezone.now()
+        order.released_at = now
+        if notice is None:
+            order.production_done_at = now
+        return {
+            "reserved": sum(reserved.values()),
+            "production_notice": notice.number if notice else None,
+        }
+
+    return _step(
+        "release",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("complete_production")
+def complete_production(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        notices = production.complete_notices(order=order, actor=actor)
+        order.production_done_at = timezone.now()
+        if order.balance_due <= 0:
+            order.ready_to_ship_at = order.production_done_at
+        return {"notices": notices}
+
+    return _step(
+        "complete_production",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("request_balance")
+def request_balance(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        order.balance_requested_at = timezone.now()
+        return {"balance_due": str(order.balance_due), "currency": order.currency}
+
+    return _step(
+        "request_balance",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("allow_credit")
+def allow_credit(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    """The customer's credit terms let the goods leave with the receivable open."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        order.on_credit = True
+        order.ready_to_ship_at = timezone.now()
+        return {"receivable": str(order.balance_due), "credit_days": order.customer.credit_days}
+
+    return _step(
+        "allow_credit",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("issue_shipping_notice")
+def issue_shipping_notice(
+    *,
+    order_number: str,
+    actor: Any,
+    lines: dict[int, int] | None = None,
+    ship_date: date | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """A shipping notice (出运通知单) for all that is left, or for the quantities given per line."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        notice = shipping.issue_shipping_notice(
+            order=order,
+            lines=lines,
+            ship_date=ship_date,
+            open_notices=ctx.open_notices(),
+            actor=actor,
+        )
+        return {"notice": notice.number}
+
+    return _step(
+        "issue_shipping_notice",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("issue_outbound_slip")
+def issue_outbound_slip(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        target = shipping.pick_notice(
+            ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "outbound_slip")
+        )
+        slip = shipping.issue_outbound_slip(notice=target, actor=actor)
+        return {"notice": target.number, "slip": slip.number}
+
+    return _step(
+        "issue_outbound_slip",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("issue_delivery_note")
+def issue_delivery_note(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    cod_amount: Decimal = Decimal("0"),
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        target = shipping.pick_notice(
+            ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "delivery_note")
+        )
+        note = shipping.issue_delivery_note(
+            notice=target, cod_amount=Decimal(str(cod_amount)), actor=actor
+        )
+        return {"notice": target.number, "delivery_note": note.number}
+
+    return _step(
+        "issue_delivery_note",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("ship")
+def ship_order(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """The goods on a notice leave the warehouse (出货); shipped never exceeds ordered."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        target = shipping.pick_notice(
+            ctx.open_notices(),
+            notice,
+            fits=lambda n: hasattr(n, "outbound_slip") and hasattr(n, "delivery_note"),
+        )
+        shipping.ship_notice(notice=target, actor=actor)
+        order.shipped_at = timezone.now()
+        return {"notice": target.number}
+
+    return _step(
+        "ship",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("deliver")
+def confirm_delivery(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    received_by: str = "",
+    proof_reference: str = "",
+    cod_collected: Decimal = Decimal("0"),
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """Proof of delivery; cash the driver collected is reconciled later by the cashier."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        target = shipping.pick_notice(ctx.notices, notice, fits=lambda n: n.status == "shipped")
+        shipping.deliver_notice(
+            notice=target,
+            received_by=received_by,
+            proof_reference=proof_reference,
+            cod_collected=Decimal(str(cod_collected)),
+            actor=actor,
+        )
+        order.delivered_at = timezone.now()
+        return {"notice": target.number}
+
+    return _step(
+        "deliver",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("reconcile_cod")
+def reconcile_cod(
+    *,
+    order_number: str,
+    actor: Any,
+    amount: Decimal,
+    notice: str | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """The cashier counts the cash the driver brought back (司机代收货款) against what was collected."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        notes = workflow.unreconciled_cod(ctx)
+        note = next((n for n in notes if notice is None or n.notice.number == notice), None)
+        if note is None:
+            raise invalid(
+                Code.UNKNOWN_REFERENCE,
+                gettext("No cash on delivery waits on notice %(n)s.") % {"n": notice},
+                field="notice",
+            )
+        counted = Decimal(str(amount))
+        if counted != note.cod_collected:
+            raise invalid(
+                Code.COD_MISMATCH,
+                gettext(
+                    "The driver collected %(collected)s but %(counted)s was counted; find the difference first."
+                )
+                % {"collected": note.cod_collected, "counted": counted},
+                field="amount",
+            )
+        finance.record_payment(
+            order=order, kind=PaymentKind.COD, amount=counted, reference=note.number, actor=actor
+        )
+        shipping.mark_cod_reconciled(note=note, actor=actor)
+        return {"delivery_note": note.number, "amount": str(counted)}
+
+    return _step(
+        "reconcile_cod",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("close")
+def close_order(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> None:
+        order.closed_at = timezone.now()
+
+    return _step(
+        "close",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        do=do,
+        comment=comment,
+    )
+
+
+@workflow_verb("hold")
+def hold_order(
+    *, order_number: str, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Order:
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        order.held_from, order.hold_reason = order.status, reason
+        return {"reason": reason}
+
+    return _step(
+        "hold",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        params={"reason": reason},
+        do=do,
+        comment=reason,
+    )
+
+
+@workflow_verb("resume")
+def resume_order(
+    *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
+) -> Order:
+    with transaction.atomic(durable=True):
+        order = _begin(order_number, actor, expected_version)
+        _gate("resume", order, actor)
+        _move(order, "resume", actor, comment=comment)
+        order.held_from, order.hold_reason = "", ""
+        order.save(update_fields=["held_from", "hold_reason"])
+        return order
+
+
+@workflow_verb("cancel")
+def cancel_order(
+    *, order_number: str, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Order:
+    """Cancel with a reason: reservations go back to stock, open notices are cancelled."""
+
+    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+        released = inventory.release_reservations(order=order, actor=actor)
+        production.cancel_notices(order=order, actor=actor)
+        shipping.cancel_open_notices(order=order, actor=actor)
+        order.cancelled_at, order.cancel_reason, order.held_from = timezone.now(), reason, ""
+        return {"reason": reason, "released": released, "paid": str(order.paid_amount)}
+
+    return _step(
+        "cancel",
+        order_number=order_number,
+        actor=actor,
+        expected_version=expected_version,
+        params={"reason": reason},
+        do=do,
+        comment=reason,
+    )
+
+
+#: The action endpoint and the pages call verbs through this table (amend has its own PATCH).
+ACTION_VERBS: dict[str, Callable[..., Order]] = {
+    "submit": submit_order,
+    "sign_finance": sign_as_finance,
+    "sign_manager": sign_as_manager,
+    "request_deposit": request_deposit,
+    "confirm_deposit": confirm_deposit,
+    "release": release_order,
+    "complete_production": complete_production,
+    "request_balance": request_balance,
+    "confirm_balance": confirm_balance,
+    "allow_credit": allow_credit,
+    "issue_shipping_notice": issue_shipping_notice,
+    "issue_outbound_slip": issue_outbound_slip,
+    "issue_delivery_note": issue_delivery_note,
+    "ship": ship_order,
+    "deliver": confirm_delivery,
+    "reconcile_cod": reconcile_cod,
+    "close": close_order,
+    "hold": hold_order,
+    "resume": resume_order,
+    "cancel": cancel_order,
+}

@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from gendan.accounts.permissions import Perm
+from gendan.apiconventions import caller
+from gendan.parties import selectors, services
+from gendan.parties.models import Channel, CommunicationKind
+
+router = Router(tags=["customers"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+class ContactSchema(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    title: str = Field("", max_length=100)
+    phone: str = Field("", max_length=50)
+    email: str = Field("", max_length=254)
+    im: str = Field("", max_length=100)
+
+
+class CustomerIn(Schema):
+    code: str = Field(min_length=1, max_length=30)
+    name: str = Field(min_length=1, max_length=200)
+    channel: Channel
+    region: str = Field("", max_length=100)
+    province: str = Field("", max_length=100)
+    currency: str = Field("CNY", min_length=3, max_length=3)
+    deposit_percent: Decimal = Field(Decimal("30"), ge=0, le=100, max_digits=5, decimal_places=2)
+    credit_days: int = Field(0, ge=0, le=3650)
+    credit_limit: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    salesperson: str | None = None
+    address: str = ""
+    notes: str = ""
+    contacts: list[ContactSchema] = []
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    channel: Channel | None = None
+    region: str | None = Field(None, max_length=100)
+    province: str | None = Field(None, max_length=100)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    deposit_percent: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    credit_days: int | None = Field(None, ge=0, le=3650)
+    credit_limit: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    address: str | None = None
+    notes: str | None = None
+
+
+class CustomerOut(Schema):
+    code: str
+    name: str
+    channel: str
+    region: str
+    province: str
+    currency: str
+    deposit_percent: Decimal
+    credit_days: int
+    credit_limit: Decimal | None = None
+    receivable: Decimal | None = None
+    salesperson: str | None
+    address: str
+    notes: str
+    contacts: list[ContactSchema]
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+def customer_out(customer, actor, *, receivable: bool = False) -> dict:
+    out = {
+        "code": customer.code,
+        "name": customer.name,
+        "channel": customer.channel,
+        "region": customer.region,
+        "province": customer.province,
+        "currency": customer.currency,
+        "deposit_percent": customer.deposit_percent,
+        "credit_days": customer.credit_days,
+        "salesperson": customer.salesperson.username if customer.salesperson else None,
+        "address": customer.address,
+        "notes": customer.notes,
+        "contacts": [
+            {"name": c.name, "title": c.title, "phone": c.phone, "email": c.email, "im": c.im}
+            for c in customer.contacts.all()
+        ],
+    }
+    if actor.can(Perm.VIEW_PRICES):
+        out["credit_limit"] = customer.credit_limit
+        if receivable:
+            from gendan.finance.selectors import customer_receivable
+
+            out["receivable"] = customer_receivable(customer)
+    return out
+
+
+@router.get("/customers", response=CustomerPage, exclude_unset=True)
+def list_customers(
+    request: HttpRequest,
+    q: str | None = None,
+    channel: Channel | None = None,
+    after: str | None = None,
+    limit: int = Field(50, ge=1, le=200),
+):
+    """Customers you may see, ordered by code; pass `after` = the last code for the next page."""
+    actor = caller(request)
+    qs = (
+        selectors.visible_customers(actor)
+        .select_related("salesperson")
+        .prefetch_related("contacts")
+        .order_by("code")
+    )
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if after:
+        qs = qs.filter(code__gt=after)
+    rows = list(qs[: limit + 1])
+    return {
+        "items": [customer_out(c, actor) for c in rows[:limit]],
+        "next_cursor": rows[limit - 1].code if len(rows) > limit else None,
+    }
+
+
+@router.post(
+    "/customers", response={201: CustomerOut, 403: ErrorOut, 422: ErrorOut}, exclude_unset=True
+)
+def create_customer(request: HttpRequest, data: CustomerIn):
+    from gendan.orders.services import _user
+
+    actor = caller(request)
+    values = data.dict(exclude={"code", "salesperson", "contacts"})
+    salesperson = _user(data.salesperson) if data.salesperson else None
+    customer = services.create_customer(
+        actor=actor,
+        code=data.code,
+        salesperson=salesperson,
+        contacts=[c.dict() for c in data.contacts],
+        **values,
+    )
+    return 201, customer_out(customer, actor)
+
+
+@router.get("/customers/{code}", response={200: CustomerOut, 404: ErrorOut}, exclude_unset=True)
+def get_customer(request: HttpRequest, code: str):
+    actor = caller(request)
+    return customer_out(selectors.get_customer_for(actor, code), actor, receivable=True)
+
+
+@router.patch(
+    "/customers/{code}",
+    response={200: CustomerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
+)
+def update_customer(request: HttpRequest, code: str, data: CustomerPatch):
+    actor = caller(request)
+    customer = services.update_customer(actor=actor, code=code, **data.dict(exclude_unset=True))
+    return customer_out(customer, actor)
+
+
+class CommunicationIn(Schema):
+    customer: str
+    kind: CommunicationKind
+    summary: str = Field(min_length=1)
+    order: str | None = None
+    occurred_at: datetime | None = None
+    follow_up_on: date | None = None
+
+
+class CommunicationOut(Schema):
+    id: int
+    customer: str
+    order: str | None
+    kind: str
+    summary: str
+    occurred_at: datetime
+    follow_up_on: date | None
+    done: bool
+    created_by: str
+
+
+def communication_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "customer": c.customer.code,
+        "order": c.order.number if c.order else None,
+        "kind": c.kind,
+        "summary": c.summary,
+        "occurred_at": c.occurred_at,
+        "follow_up_on": c.follow_up_on,
+        "done": c.done,
+        "created_by": c.created_by.username,
+    }
+
+
+@router.get("/communications", response=list[CommunicationOut], tags=["communications"])
+def list_communications(
+    request: HttpRequest,
+    customer: str | None = None,
+    order: str | None = None,
+    due_by: date | None = None,
+    open_only: bool = False,
+    limit: int = Field(100, ge=1, le=500),
+):
+    """The communication log; `due_by` with `open_only` gives the follow-ups due."""
+    qs = selectors.visible_communications(caller(request))
+    if customer:
+        qs = qs.filter(customer__code=customer)
+    if order:
+        qs = qs.filter(order__number=order)
+    if due_by:
+        qs = qs.filter(follow_up_on__lte=due_by)
+    if open_only:
+        qs = qs.filter(done=False)
+    return [communication_out(c) for c in qs[:limit]]
+
+
+@router.post(
+    "/communications",
+    response={201: CommunicationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["communications"],
+)
+def create_communication(request: HttpRequest, data: CommunicationIn):
+    comm = services.log_communication(actor=caller(request), **data.dict())
+    return 201, communication_out(comm)
+
+
+@router.post(
+    "/communications/{comm_id}/done",
+    response={200: CommunicationOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["communications"],
+)
+def complete_communication(request: HttpRequest, comm_id: int):
+    comm = services.complete_follow_up(actor=caller(request), communication_id=comm_id)
+    return communication_out(comm)

@@ -1,0 +1,66 @@
+"""The production notice (生产通知单). The full production module comes in a later issue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from gendan.accounts.guards import step
+from gendan.inventory import services as inventory
+from gendan.orders.numbering import next_number
+from gendan.production.models import NoticeStatus, ProductionNotice, ProductionNoticeLine
+from gendan.timeline.models import EventKind
+from gendan.timeline.services import record
+
+
+@step
+def issue_notice(*, order: Any, quantities: dict[Any, int], actor: Any) -> ProductionNotice | None:
+    """A notice for what stock could not cover; None when nothing needs making."""
+    wanted = {line: qty for line, qty in quantities.items() if qty > 0}
+    if not wanted:
+        return None
+    notice = ProductionNotice.objects.create(number=next_number("PN"), order=order, issued_by=actor)
+    ProductionNoticeLine.objects.bulk_create(
+        ProductionNoticeLine(notice=notice, line=line, quantity=qty) for line, qty in wanted.items()
+    )
+    record(
+        kind=EventKind.NOTICE_ISSUED,
+        actor=actor,
+        order=order,
+        payload={
+            "notice": notice.number,
+            "lines": {str(line.line_no): q for line, q in wanted.items()},
+        },
+    )
+    return notice
+
+
+@step
+def complete_notices(*, order: Any, actor: Any) -> list[str]:
+    """Mark the order's issued notices done; the goods enter stock reserved for their lines."""
+    done = []
+    for notice in ProductionNotice.objects.filter(
+        order=order, status=NoticeStatus.ISSUED
+    ).prefetch_related("lines__line"):
+        for nl in notice.lines.all():
+            inventory.receive_produced(line=nl.line, quantity=nl.quantity, actor=actor)
+            nl.line.produced_qty += nl.quantity
+            nl.line.save(update_fields=["produced_qty"])
+        notice.status, notice.done_by, notice.done_at = NoticeStatus.DONE, actor, timezone.now()
+        notice.save(update_fields=["status", "done_by", "done_at"])
+        record(
+            kind=EventKind.PRODUCTION_DONE,
+            actor=actor,
+            order=order,
+            payload={"notice": notice.number},
+        )
+        done.append(notice.number)
+    return done
+
+
+@step
+def cancel_notices(*, order: Any, actor: Any) -> int:
+    return ProductionNotice.objects.filter(order=order, status=NoticeStatus.ISSUED).update(
+        status=NoticeStatus.CANCELLED
+    )

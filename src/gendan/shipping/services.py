@@ -1,0 +1,212 @@
+"""Shipping notice, outbound slip, delivery note, shipment and proof of delivery."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gendan.accounts.guards import step
+from gendan.errors import invalid
+from gendan.inventory import services as inventory
+from gendan.orders.errors import Code
+from gendan.orders.models import OrderLine
+from gendan.orders.numbering import next_number
+from gendan.shipping.models import (
+    DeliveryNote,
+    OutboundSlip,
+    ShippingNotice,
+    ShippingNoticeLine,
+    ShippingStatus,
+)
+from gendan.timeline.models import EventKind
+from gendan.timeline.services import record
+
+
+def pick_notice(notices: list[ShippingNotice], number: str | None, *, fits: Any) -> ShippingNotice:
+    """The notice named, or the first that fits the step."""
+    for notice in notices:
+        if (number is None or notice.number == number) and fits(notice):
+            return notice
+    raise invalid(
+        Code.UNKNOWN_REFERENCE,
+        gettext("No suitable shipping notice %(n)s.") % {"n": number or ""},
+        field="notice",
+    )
+
+
+@step
+def issue_shipping_notice(
+    *,
+    order: Any,
+    lines: dict[int, int] | None,
+    ship_date: date | None,
+    open_notices: list[ShippingNotice],
+    actor: Any,
+) -> ShippingNotice:
+    """Ship what is asked (line_no -> quantity), by default everything not yet on a notice."""
+    on_notices: dict[int, int] = {}
+    for notice in open_notices:
+        for nl in notice.lines.all():
+            on_notices[nl.line_id] = on_notices.get(nl.line_id, 0) + nl.quantity
+    order_lines = {line.line_no: line for line in order.lines.all()}
+    free = {
+        no: line.quantity - line.shipped_qty - on_notices.get(line.pk, 0)
+        for no, line in order_lines.items()
+    }
+    wanted = dict(lines) if lines else {no: q for no, q in free.items() if q > 0}
+    for no, qty in wanted.items():
+        if no not in order_lines:
+            raise invalid(
+                Code.INVALID_LINE,
+                gettext("The order has no line %(line)s.") % {"line": no},
+                field="lines",
+            )
+        if qty < 1 or qty > free[no]:
+            raise invalid(
+                Code.INVALID_QUANTITY,
+                gettext("Line %(line)s: %(qty)s asked, %(free)s can still be shipped.")
+                % {"line": no, "qty": qty, "free": free[no]},
+                field="lines",
+            )
+    notice = ShippingNotice.objects.create(
+        number=next_number("SN"),
+        order=order,
+        ship_date=ship_date or timezone.localdate(),
+        issued_by=actor,
+    )
+    ShippingNoticeLine.objects.bulk_create(
+        ShippingNoticeLine(notice=notice, line=order_lines[no], quantity=q)
+        for no, q in wanted.items()
+        if q
+    )
+    record(
+        kind=EventKind.SHIPPING_NOTICE_ISSUED,
+        actor=actor,
+        order=order,
+        payload={"notice": notice.number, "lines": {str(k): v for k, v in wanted.items()}},
+    )
+    return notice
+
+
+@step
+def issue_outbound_slip(*, notice: ShippingNotice, actor: Any) -> OutboundSlip:
+    slip = OutboundSlip.objects.create(number=next_number("OS"), notice=notice, issued_by=actor)
+    record(
+        kind=EventKind.OUTBOUND_SLIP_ISSUED,
+        actor=actor,
+        order=notice.order,
+        payload={"notice": notice.number, "slip": slip.number},
+    )
+    return slip
+
+
+@step
+def issue_delivery_note(*, notice: ShippingNotice, cod_amount: Decimal, actor: Any) -> DeliveryNote:
+    if cod_amount < 0:
+        raise invalid(
+            Code.INVALID_QUANTITY, gettext("The amount must not be negative."), field="cod_amount"
+        )
+    note = DeliveryNote.objects.create(
+        number=next_number("DN"), notice=notice, issued_by=actor, cod_amount=cod_amount
+    )
+    record(
+        kind=EventKind.DELIVERY_NOTE_ISSUED,
+        actor=actor,
+        order=notice.order,
+        payload={
+            "notice": notice.number,
+            "delivery_note": note.number,
+            "cod_amount": str(cod_amount),
+        },
+    )
+    return note
+
+
+@step
+def ship_notice(*, notice: ShippingNotice, actor: Any) -> ShippingNotice:
+    """The goods leave: stock and reservations are consumed, shipped quantities grow."""
+    shipped = {}
+    for nl in notice.lines.all():
+        line = OrderLine.objects.get(pk=nl.line_id)
+        inventory.consume_for_shipment(line=line, quantity=nl.quantity, actor=actor)
+        OrderLine.objects.filter(pk=line.pk).update(shipped_qty=F("shipped_qty") + nl.quantity)
+        shipped[str(line.line_no)] = nl.quantity
+    notice.status, notice.shipped_by, notice.shipped_at = (
+        ShippingStatus.SHIPPED,
+        actor,
+        timezone.now(),
+    )
+    notice.save(update_fields=["status", "shipped_by", "shipped_at"])
+    record(
+        kind=EventKind.GOODS_SHIPPED,
+        actor=actor,
+        order=notice.order,
+        payload={"notice": notice.number, "lines": shipped},
+    )
+    return notice
+
+
+@step
+def deliver_notice(
+    *,
+    notice: ShippingNotice,
+    received_by: str,
+    proof_reference: str,
+    cod_collected: Decimal,
+    actor: Any,
+) -> DeliveryNote:
+    """Proof of delivery; any cash the driver collected waits for the cashier."""
+    if not received_by.strip():
+        raise invalid(
+            "receiver_required", gettext("Who received the goods is required."), field="received_by"
+        )
+    if cod_collected < 0:
+        raise invalid(
+            Code.INVALID_QUANTITY,
+            gettext("The amount must not be negative."),
+            field="cod_collected",
+        )
+    note = notice.delivery_note
+    for nl in notice.lines.all():
+        OrderLine.objects.filter(pk=nl.line_id).update(
+            delivered_qty=F("delivered_qty") + nl.quantity
+        )
+    note.delivered_at, note.delivered_by = timezone.now(), actor
+    note.received_by, note.proof_reference, note.cod_collected = (
+        received_by,
+        proof_reference,
+        cod_collected,
+    )
+    note.save()
+    notice.status = ShippingStatus.DELIVERED
+    notice.save(update_fields=["status"])
+    record(
+        kind=EventKind.GOODS_DELIVERED,
+        actor=actor,
+        order=notice.order,
+        payload={
+            "notice": notice.number,
+            "received_by": received_by,
+            "cod_collected": str(cod_collected),
+        },
+    )
+    return note
+
+
+@step
+def mark_cod_reconciled(*, note: DeliveryNote, actor: Any) -> DeliveryNote:
+    note.cod_reconciled_at, note.cod_reconciled_by = timezone.now(), actor
+    note.save(update_fields=["cod_reconciled_at", "cod_reconciled_by"])
+    return note
+
+
+@step
+def cancel_open_notices(*, order: Any, actor: Any) -> int:
+    return ShippingNotice.objects.filter(order=order, status=ShippingStatus.ISSUED).update(
+        status=ShippingStatus.CANCELLED
+    )
