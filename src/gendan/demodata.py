@@ -83,7 +83,7 @@ TARGETS = [
 ]
 
 
-def _users() -> dict[str, User]:
+def ensure_users() -> dict[str, User]:
     sync_roles()
     users = {}
     for username, role, name in USERS:
@@ -197,7 +197,7 @@ def _allowed(number: str, action: str, actor: User) -> bool:
     return any(a.action == action and a.allowed for a in available_actions(order, actor))
 
 
-def _drive(number: str, target: str, u: dict[str, User], *, cod: bool) -> None:
+def drive(number: str, target: str, u: dict[str, User], *, cod: bool) -> None:
     """Take the order through its life with the right login for each step, until `target`."""
     inner = (
         Status.RELEASED
@@ -254,7 +254,7 @@ def _drive(number: str, target: str, u: dict[str, User], *, cod: bool) -> None:
 def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     logins = [(username, str(role.label)) for username, role, _ in USERS]
     with transaction.atomic():
-        users = _users()
+        users = ensure_users()
         if Customer.objects.filter(code="EXP001").exists():
             return False, logins
         products = _catalog()
@@ -290,7 +290,7 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
             incoterm="FOB" if customer.channel == Channel.EXPORT else "",
             customer_po=f"PO-{1000 + i}",
         )
-        _drive(order.number, target, users, cod=customer.code == "STORE01")
+        drive(order.number, target, users, cod=customer.code == "STORE01")
         if i % 5 == 0:
             Communication.objects.create(
                 customer=customer,
