@@ -27,8 +27,8 @@ demo: $(STAMP)
 	$(VENV)/bin/gendan demo --port $(PORT)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src bench
-	$(VENV)/bin/ruff format --check src bench
+	$(VENV)/bin/ruff check src $(wildcard bench)
+	$(VENV)/bin/ruff format --check src $(wildcard bench)
 
 test: $(STAMP)
 	@bash scripts/test.sh

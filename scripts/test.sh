@@ -6,8 +6,10 @@ VENV=.venv
 PG_URL="${GENDAN_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 
 echo "== ruff"
-$VENV/bin/ruff check src bench
-$VENV/bin/ruff format --check src bench
+LINT_PATHS=(src)
+[ -d bench ] && LINT_PATHS+=(bench)
+$VENV/bin/ruff check "${LINT_PATHS[@]}"
+$VENV/bin/ruff format --check "${LINT_PATHS[@]}"
 
 echo "== migrations are complete"
 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null

@@ -12,5 +12,13 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_display = (
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")

@@ -11,7 +11,16 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "channel", "province", "currency", "deposit_percent", "credit_days", "salesperson")
+    list_display = (
+        "code",
+        "name",
+        "channel",
+        "province",
+        "currency",
+        "deposit_percent",
+        "credit_days",
+        "salesperson",
+    )
     list_filter = ("channel", "province")
     search_fields = ("code", "name")
     inlines = [ContactInline]

@@ -29,13 +29,28 @@ def workbook(rows: list[list[object]]) -> io.BytesIO:
     return buffer
 
 
-def row(ref: str, product: str = "BC-101", quantity: object = 10, price: object = "12.5", **over: object) -> list[object]:
+def row(
+    ref: str, product: str = "BC-101", quantity: object = 10, price: object = "12.5", **over: object
+) -> list[object]:
     values = {
-        "order_ref": ref, "customer": "EXP001", "salesperson": "sales", "merchandiser": "merch",
-        "channel": "export", "currency": "USD", "incoterm": "FOB", "contract_date": date(2026, 11, 1),
-        "delivery_date": date(2026, 12, 20), "customer_po": f"PO-{ref}", "product": product,
-        "colour": "", "size": "", "quantity": quantity, "packs": 1, "unit_price": price,
-        "special_material": "", "packing_requirement": "五层纸箱",
+        "order_ref": ref,
+        "customer": "EXP001",
+        "salesperson": "sales",
+        "merchandiser": "merch",
+        "channel": "export",
+        "currency": "USD",
+        "incoterm": "FOB",
+        "contract_date": date(2026, 11, 1),
+        "delivery_date": date(2026, 12, 20),
+        "customer_po": f"PO-{ref}",
+        "product": product,
+        "colour": "",
+        "size": "",
+        "quantity": quantity,
+        "packs": 1,
+        "unit_price": price,
+        "special_material": "",
+        "packing_requirement": "五层纸箱",
     } | over
     return [values[h] for h in HEADER]
 
@@ -46,7 +61,9 @@ def test_a_good_file_imports_every_order_as_drafts(world):
     assert report.errors == []
     assert len(report.imported) == 2
     first = Order.objects.get(number=report.imported[0])
-    assert first.status == "draft" and first.lines.count() == 2 and str(first.total_amount) == "725.00"
+    assert (
+        first.status == "draft" and first.lines.count() == 2 and str(first.total_amount) == "725.00"
+    )
     assert Event.objects.filter(kind="orders.imported").count() == 1
 
 
@@ -58,7 +75,13 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_cell(world):
     assert report.imported == []
     assert Order.objects.count() == 0
     assert report.errors == [
-        {"sheet": "orders", "row": 19, "column": "quantity", "cell": "N19", "reason": "A whole number of at least 1 is required."},
+        {
+            "sheet": "orders",
+            "row": 19,
+            "column": "quantity",
+            "cell": "N19",
+            "reason": "A whole number of at least 1 is required.",
+        },
     ]
     rows[17] = row("R17")
     report = import_orders(workbook(rows), actor=world.users["merch"])
@@ -82,7 +105,9 @@ def test_a_file_that_is_not_excel_is_refused_with_a_message(world):
 def test_export_then_import_is_a_round_trip(world):
     world.order()
     world.order(customer="DIST01", lines=[("FN-201", 3, "1999")])
-    content = export_orders(filter_orders(world.users["merch"], OrderFilter()), actor=world.users["merch"])
+    content = export_orders(
+        filter_orders(world.users["merch"], OrderFilter()), actor=world.users["merch"]
+    )
     sheet = load_workbook(io.BytesIO(content))["orders"]
     assert [c.value for c in sheet[1]] == list(HEADER)
     assert sheet.max_row == 1 + 3 + 1
@@ -102,4 +127,6 @@ def test_production_exports_without_prices_and_cannot_import(world):
     with pytest.raises(DomainError):
         import_orders(workbook([row("A")]), actor=world.users["production"])
     with pytest.raises(DomainError):
-        export_orders(filter_orders(world.users["production"], OrderFilter()), actor=world.users["production"])
+        export_orders(
+            filter_orders(world.users["production"], OrderFilter()), actor=world.users["production"]
+        )
