@@ -50,8 +50,9 @@ def priority_weights(cartons: list[CartonType]) -> np.ndarray:
     return np.array([8.0 ** (top - rank[c.priority]) for c in cartons], dtype=np.float64)
 
 
-def build_blocks(container: Container, cartons: list[CartonType], *,
-                 max_blocks: int = 6000, seed: int = 0) -> BlockTable:
+def build_blocks(
+    container: Container, cartons: list[CartonType], *, max_blocks: int = 6000, seed: int = 0
+) -> BlockTable:
     """All blocks that fit the container, best score first (ties in a seed-dependent order).
 
     When there are more than ``max_blocks``, the ones kept are the largest, plus for every
@@ -96,8 +97,9 @@ def build_blocks(container: Container, cartons: list[CartonType], *,
     return _table([tuple(r) for r in arr.tolist()], cartons, pw, seed=seed)
 
 
-def _table(rows: list[tuple[int, ...]], cartons: list[CartonType], pw: np.ndarray,
-           seed: int = 0) -> BlockTable:
+def _table(
+    rows: list[tuple[int, ...]], cartons: list[CartonType], pw: np.ndarray, seed: int = 0
+) -> BlockTable:
     arr = np.array(rows, dtype=np.int64).reshape(-1, 7)
     t, bx, by, bz, nx, ny, nz = (arr[:, k] for k in range(7))
     count = nx * ny * nz
@@ -120,9 +122,21 @@ def _table(rows: list[tuple[int, ...]], cartons: list[CartonType], pw: np.ndarra
     shuffle = rng.permutation(len(t))
     order = shuffle[np.argsort(-score[shuffle], kind="stable")]
     return BlockTable(
-        dx=(bx * nx)[order], dy=(by * ny)[order], dz=(bz * nz)[order], carton=t[order],
-        count=count[order], nx=nx[order], ny=ny[order], nz=nz[order], box_dx=bx[order],
-        box_dy=by[order], box_dz=bz[order], volume=volume[order], score=score[order],
-        weight=(count * w)[order] if len(t) else np.zeros(0), base_pressure=base_pressure[order],
-        top_layers=top_layers[order], top_pressure=top_pressure[order],
+        dx=(bx * nx)[order],
+        dy=(by * ny)[order],
+        dz=(bz * nz)[order],
+        carton=t[order],
+        count=count[order],
+        nx=nx[order],
+        ny=ny[order],
+        nz=nz[order],
+        box_dx=bx[order],
+        box_dy=by[order],
+        box_dz=bz[order],
+        volume=volume[order],
+        score=score[order],
+        weight=(count * w)[order] if len(t) else np.zeros(0),
+        base_pressure=base_pressure[order],
+        top_layers=top_layers[order],
+        top_pressure=top_pressure[order],
     )

@@ -34,11 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--br", required=True, type=Path, help="problem file (thpack/BR format)")
     p.add_argument("--problems", default="1-100", help="problem numbers, e.g. 1-10 or 1,5,9")
     p.add_argument("--time-limit", type=float, default=5.0, help="seconds per problem")
-    p.add_argument("--max-nodes", type=int, default=None,
-                   help="greedy completions per problem (deterministic budget)")
-    p.add_argument("--support", choices=("full", "none"), default="full",
-                   help="full: every carton fully supported (default); none: benchmark's "
-                   "unsupported variant")
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=None,
+        help="greedy completions per problem (deterministic budget)",
+    )
+    p.add_argument(
+        "--support",
+        choices=("full", "none"),
+        default="full",
+        help="full: every carton fully supported (default); none: benchmark's unsupported variant",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, type=Path, help="plans JSON file to write")
     p.add_argument("--quiet", action="store_true")
@@ -58,15 +65,23 @@ def main(argv: list[str] | None = None) -> int:
     for k, number in enumerate(wanted, 1):
         prob = problems[number]
         started = time.perf_counter()
-        plan = plan_container(prob.container, prob.cartons, time_limit=args.time_limit,
-                              max_nodes=args.max_nodes, seed=args.seed,
-                              support=args.support == "full")
+        plan = plan_container(
+            prob.container,
+            prob.cartons,
+            time_limit=args.time_limit,
+            max_nodes=args.max_nodes,
+            seed=args.seed,
+            support=args.support == "full",
+        )
         plans.append(plan_to_json(prob, plan))
         total += plan.utilisation * 100
         if not args.quiet:
-            print(f"[{k}/{len(wanted)}] {args.br.name} problem {number}: "
-                  f"{plan.utilisation * 100:.2f}% ({len(plan.placements)} cartons, "
-                  f"{time.perf_counter() - started:.1f} s); mean {total / k:.2f}%", flush=True)
+            print(
+                f"[{k}/{len(wanted)}] {args.br.name} problem {number}: "
+                f"{plan.utilisation * 100:.2f}% ({len(plan.placements)} cartons, "
+                f"{time.perf_counter() - started:.1f} s); mean {total / k:.2f}%",
+                flush=True,
+            )
     args.out.write_text(json.dumps({"plans": plans}) + "\n", encoding="utf-8")
     return 0
 

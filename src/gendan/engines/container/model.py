@@ -72,10 +72,10 @@ class CartonType:
             raise ValueError(f"carton {self.key}: negative weight")
 
     @classmethod
-    def this_side_up(cls, key: str, length: int, width: int, height: int, quantity: int,
-                     **kwargs: object) -> CartonType:
-        return cls(key, length, width, height, quantity, vertical=(False, False, True),
-                   **kwargs)  # type: ignore[arg-type]
+    def this_side_up(
+        cls, key: str, length: int, width: int, height: int, quantity: int, **kwargs: object
+    ) -> CartonType:
+        return cls(key, length, width, height, quantity, vertical=(False, False, True), **kwargs)  # type: ignore[arg-type]
 
     @property
     def dims(self) -> tuple[int, int, int]:
@@ -175,8 +175,9 @@ class Plan:
         total = self.weight
         if total <= 0:
             return None
-        return sum(self.cartons[p.carton].weight * (p.x + p.dx / 2)
-                   for p in self.placements) / total
+        return (
+            sum(self.cartons[p.carton].weight * (p.x + p.dx / 2) for p in self.placements) / total
+        )
 
     def loaded_counts(self) -> dict[int, int]:
         counts: dict[int, int] = {}

@@ -13,10 +13,16 @@ from gendan.engines.container.validation import assert_valid, support_graph
 DEFAULT_TIME_LIMIT = 5.0
 
 
-def plan_container(container: Container, cartons: list[CartonType], *,
-                   time_limit: float | None = DEFAULT_TIME_LIMIT, max_nodes: int | None = None,
-                   seed: int = 0, support: bool = True,
-                   progress: Callable[[dict[str, float]], None] | None = None) -> Plan:
+def plan_container(
+    container: Container,
+    cartons: list[CartonType],
+    *,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    max_nodes: int | None = None,
+    seed: int = 0,
+    support: bool = True,
+    progress: Callable[[dict[str, float]], None] | None = None,
+) -> Plan:
     """Plan one container. Stops at ``time_limit`` seconds or after ``max_nodes`` greedy
     completions, whichever comes first (give ``max_nodes`` alone for a result that depends on
     nothing but the input and the seed). The plan is checked by the validator before it is
@@ -28,14 +34,25 @@ def plan_container(container: Container, cartons: list[CartonType], *,
         raise ValueError("give a time limit or a node budget")
     search = BlockSearch(container, cartons, support=support, seed=seed)
     result = search.run(time_limit=time_limit, max_nodes=max_nodes, progress=progress)
-    plan = Plan(container=container, cartons=list(cartons), placements=result.placements,
-                stats={"nodes": result.nodes, "passes": result.passes,
-                       "seconds": round(result.seconds, 3), "blocks": len(search.blocks)})
+    plan = Plan(
+        container=container,
+        cartons=list(cartons),
+        placements=result.placements,
+        stats={
+            "nodes": result.nodes,
+            "passes": result.passes,
+            "seconds": round(result.seconds, 3),
+            "blocks": len(search.blocks),
+        },
+    )
     if container.balance_tolerance is not None:
         plan = balance_plan(plan)
     counts = plan.loaded_counts()
-    plan.left_behind = {i: c.quantity - counts.get(i, 0) for i, c in enumerate(cartons)
-                        if c.quantity - counts.get(i, 0) > 0}
+    plan.left_behind = {
+        i: c.quantity - counts.get(i, 0)
+        for i, c in enumerate(cartons)
+        if c.quantity - counts.get(i, 0) > 0
+    }
     assert_valid(plan, support=support)
     return plan
 
@@ -65,8 +82,10 @@ def balance_plan(plan: Plan) -> Plan:
     elif g > c.length / 2 + tol:
         shift = -min(min(p.x for p in placements), math.ceil(g - c.length / 2 - tol))
     if shift:
-        placements = [Placement(p.carton, p.x + shift, p.y, p.z, p.dx, p.dy, p.dz, p.block)
-                      for p in placements]
+        placements = [
+            Placement(p.carton, p.x + shift, p.y, p.z, p.dx, p.dy, p.dz, p.block)
+            for p in placements
+        ]
     while placements:
         g = cog(placements)
         if g is None or abs(g - c.length / 2) <= tol:
@@ -76,7 +95,8 @@ def balance_plan(plan: Plan) -> Plan:
         carrying = {j for sup in graph for j, _ in sup}
         free = [i for i in range(len(placements)) if i not in carrying]
         heavy_back = g < c.length / 2
-        free.sort(key=lambda i: (placements[i].x + placements[i].dx / 2) * (1 if heavy_back
-                                                                           else -1))
+        free.sort(
+            key=lambda i: (placements[i].x + placements[i].dx / 2) * (1 if heavy_back else -1)
+        )
         placements.pop(free[0])
     return Plan(c, plan.cartons, placements, stats=plan.stats)

@@ -43,12 +43,17 @@ def parse_thpack(text: str) -> list[BenchmarkProblem]:
             if len(v) != 8:
                 raise ValueError(f"problem {number}: malformed box line {v}")
             tid, l_, fl, w, fw, h, fh, m = v
-            cartons.append(CartonType(str(tid), l_, w, h, m,
-                                      vertical=(fl == 1, fw == 1, fh == 1)))
+            cartons.append(CartonType(str(tid), l_, w, h, m, vertical=(fl == 1, fw == 1, fh == 1)))
             ids.append(tid)
-        problems.append(BenchmarkProblem(number, seed, Container(length, width, height,
-                                                                 name=f"problem {number}"),
-                                         cartons, ids))
+        problems.append(
+            BenchmarkProblem(
+                number,
+                seed,
+                Container(length, width, height, name=f"problem {number}"),
+                cartons,
+                ids,
+            )
+        )
     return problems
 
 
@@ -59,8 +64,15 @@ def plan_to_json(problem: BenchmarkProblem, plan: Plan) -> dict[str, object]:
         "utilisation": round(plan.utilisation * 100, 4),
         "stats": plan.stats,
         "placements": [
-            {"type": problem.type_ids[p.carton], "x": p.x, "y": p.y, "z": p.z,
-             "dx": p.dx, "dy": p.dy, "dz": p.dz}
+            {
+                "type": problem.type_ids[p.carton],
+                "x": p.x,
+                "y": p.y,
+                "z": p.z,
+                "dx": p.dx,
+                "dy": p.dy,
+                "dz": p.dz,
+            }
             for p in plan.placements
         ],
     }

@@ -48,7 +48,7 @@ def support_graph(plan: Plan) -> list[list[tuple[int, int]]]:
     y1 = np.array([p.y1 for p in pl], dtype=np.int64)
     top = np.array([p.z1 for p in pl], dtype=np.int64)
     result: list[list[tuple[int, int]]] = []
-    for i, p in enumerate(pl):
+    for _i, p in enumerate(pl):
         if p.z == 0:
             result.append([])
             continue
@@ -73,18 +73,31 @@ def validate_plan(plan: Plan, *, support: bool = True) -> list[Violation]:
         used[p.carton] = used.get(p.carton, 0) + 1
         ct = cartons[p.carton]
         if sorted((p.dx, p.dy, p.dz)) != sorted(ct.dims):
-            out.append(Violation("dimensions", f"placement {i}: {p.dx}x{p.dy}x{p.dz} is not a "
-                                 f"rotation of carton {ct.key}", i))
+            out.append(
+                Violation(
+                    "dimensions",
+                    f"placement {i}: {p.dx}x{p.dy}x{p.dz} is not a rotation of carton {ct.key}",
+                    i,
+                )
+            )
         elif not ct.allows(p.dx, p.dy, p.dz):
-            out.append(Violation("orientation", f"placement {i}: carton {ct.key} may not stand "
-                                 f"with {p.dz} vertical", i))
-        if p.x < 0 or p.y < 0 or p.z < 0 or p.x1 > c.length or p.y1 > c.width \
-                or p.z1 > c.height:
+            out.append(
+                Violation(
+                    "orientation",
+                    f"placement {i}: carton {ct.key} may not stand with {p.dz} vertical",
+                    i,
+                )
+            )
+        if p.x < 0 or p.y < 0 or p.z < 0 or p.x1 > c.length or p.y1 > c.width or p.z1 > c.height:
             out.append(Violation("outside", f"placement {i}: outside the container", i))
     for k, n in sorted(used.items()):
         if n > cartons[k].quantity:
-            out.append(Violation("quantity", f"carton {cartons[k].key} used {n} times, only "
-                                 f"{cartons[k].quantity} available"))
+            out.append(
+                Violation(
+                    "quantity",
+                    f"carton {cartons[k].key} used {n} times, only {cartons[k].quantity} available",
+                )
+            )
     if out:
         return out
     out.extend(_overlaps(plan))
@@ -98,8 +111,13 @@ def validate_plan(plan: Plan, *, support: bool = True) -> list[Violation]:
     if c.balance_tolerance is not None:
         cog = plan.centre_of_gravity_x
         if cog is not None and abs(cog - c.length / 2) > c.balance_tolerance + LOAD_TOLERANCE:
-            out.append(Violation("balance", f"centre of gravity at {cog:.1f} is more than "
-                                 f"{c.balance_tolerance} from the middle {c.length / 2}"))
+            out.append(
+                Violation(
+                    "balance",
+                    f"centre of gravity at {cog:.1f} is more than "
+                    f"{c.balance_tolerance} from the middle {c.length / 2}",
+                )
+            )
     return out
 
 
@@ -122,8 +140,14 @@ def _overlaps(plan: Plan) -> list[Violation]:
     z1 = np.array([p.z1 for p in pl], dtype=np.int64)
     for i in range(len(pl) - 1):
         s = slice(i + 1, None)
-        hit = ((x0[s] < x1[i]) & (x0[i] < x1[s]) & (y0[s] < y1[i]) & (y0[i] < y1[s])
-               & (z0[s] < z1[i]) & (z0[i] < z1[s]))
+        hit = (
+            (x0[s] < x1[i])
+            & (x0[i] < x1[s])
+            & (y0[s] < y1[i])
+            & (y0[i] < y1[s])
+            & (z0[s] < z1[i])
+            & (z0[i] < z1[s])
+        )
         for j in np.nonzero(hit)[0]:
             out.append(Violation("overlap", f"placements {i} and {i + 1 + int(j)} overlap", i))
             if len(out) >= 20:
@@ -140,8 +164,13 @@ def _support_stacking_load(plan: Plan) -> list[Violation]:
             continue
         area = sum(a for _, a in graph[i])
         if area != p.dx * p.dy:
-            out.append(Violation("support", f"placement {i}: only {area / (p.dx * p.dy):.3f} of "
-                                 "its base is supported", i))
+            out.append(
+                Violation(
+                    "support",
+                    f"placement {i}: only {area / (p.dx * p.dy):.3f} of its base is supported",
+                    i,
+                )
+            )
     if out:
         return out
     # From the top down: the stack height above each carton and the load it carries.
@@ -158,9 +187,21 @@ def _support_stacking_load(plan: Plan) -> list[Violation]:
         ct = plan.cartons[p.carton]
         limit = ct.effective_stack_limit
         if limit is not None and above[i] > limit:
-            out.append(Violation("stacking", f"placement {i}: {above[i]} cartons stacked on "
-                                 f"carton {ct.key}, at most {limit} allowed", i))
+            out.append(
+                Violation(
+                    "stacking",
+                    f"placement {i}: {above[i]} cartons stacked on "
+                    f"carton {ct.key}, at most {limit} allowed",
+                    i,
+                )
+            )
         if ct.max_load is not None and load[i] > ct.max_load + LOAD_TOLERANCE:
-            out.append(Violation("load", f"placement {i}: carries {load[i]:.2f} kg, carton "
-                                 f"{ct.key} may carry {ct.max_load} kg", i))
+            out.append(
+                Violation(
+                    "load",
+                    f"placement {i}: carries {load[i]:.2f} kg, carton "
+                    f"{ct.key} may carry {ct.max_load} kg",
+                    i,
+                )
+            )
     return out
