@@ -6,8 +6,10 @@ Domain errors are mapped here, once: {"code", "message", "details"} with 409 for
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -17,6 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from gendan.errors import DomainError, Kind
+
+log = logging.getLogger(__name__)
 
 STATUS = {
     Kind.REFUSED: 409,
@@ -96,6 +100,24 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     )
 
 
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot hold (a NUL character on PostgreSQL, a number out of range)
+    is the caller's mistake: 422, not 500. Logged, in case it ever hides a bug of ours."""
+    log.warning("DataError on %s %s: %s", request.method, request.path, exc)
+    return error_response(
+        request,
+        422,
+        {
+            "code": "invalid_input",
+            "message": gettext(
+                "A value cannot be stored: it is out of range or holds a NUL character."
+            ),
+            "details": {"errors": []},
+        },
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
@@ -118,6 +140,16 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # ninja's "Cannot parse request body": invalid input like any other
+        return error_response(
+            request,
+            422,
+            {
+                "code": "invalid_input",
+                "message": gettext("The request body is not valid JSON."),
+                "details": {"errors": []},
+            },
+        )
     return error_response(
         request, exc.status_code, {"code": "http_error", "message": str(exc), "details": {}}
     )

@@ -11,8 +11,22 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
+from ninja import Schema
 
 from gendan.errors import DomainError, Kind
+
+
+class ErrorOut(Schema):
+    """Every error answer: a stable code, a translated message, details."""
+
+    code: str
+    message: str
+    details: dict
+
+
+def errors(*codes: int) -> dict[int, type[ErrorOut]]:
+    """The error answers an operation documents: 401 and 422 always, plus `codes`."""
+    return dict.fromkeys((401, 422, *codes), ErrorOut)
 
 
 def caller(request: HttpRequest) -> Any:

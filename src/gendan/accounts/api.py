@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from gendan.accounts import services
 from gendan.accounts.models import ApiToken
 from gendan.accounts.roles import role_names
-from gendan.apiconventions import caller
+from gendan.apiconventions import ErrorOut, caller, errors
 from gendan.errors import not_found
 
 router = Router(tags=["auth"])
@@ -24,12 +24,6 @@ class TokenOut(Schema):
     token: str
     prefix: str
     expires_at: datetime
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 class MeOut(Schema):
@@ -51,7 +45,7 @@ def create_token(request: HttpRequest, data: TokenIn):
     return 201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at}
 
 
-@router.delete("/token/{prefix}", response={204: None, 404: ErrorOut, 403: ErrorOut})
+@router.delete("/token/{prefix}", response={204: None, **errors(403, 404)})
 def revoke_token(request: HttpRequest, prefix: str):
     """Revoke one of your tokens by its prefix."""
     user = caller(request)
@@ -62,7 +56,7 @@ def revoke_token(request: HttpRequest, prefix: str):
     return 204, None
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors()})
 def me(request: HttpRequest):
     """Who the caller is, with roles and named permissions."""
     user = caller(request)

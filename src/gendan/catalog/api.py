@@ -3,19 +3,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from gendan.apiconventions import caller
+from gendan.apiconventions import caller, errors
 from gendan.catalog import selectors, services
 from gendan.catalog.selectors import get_product
 
 router = Router(tags=["products"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 class ProductBase(Schema):
@@ -66,12 +60,12 @@ def product_out(p) -> dict:
     return {f: getattr(p, f) for f in FIELDS}
 
 
-@router.get("/products", response=list[ProductOut])
+@router.get("/products", response={200: list[ProductOut], **errors()})
 def list_products(
     request: HttpRequest,
     q: str | None = None,
     after: str | None = None,
-    limit: int = Field(50, ge=1, le=500),
+    limit: int = Query(50, ge=1, le=500),
 ):
     """Products by code; `q` looks in code, name and model (look-up as you type)."""
     qs = selectors.products(q=q).order_by("code")
@@ -80,21 +74,19 @@ def list_products(
     return [product_out(p) for p in qs[:limit]]
 
 
-@router.post("/products", response={201: ProductOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/products", response={201: ProductOut, **errors(403)})
 def create_product(request: HttpRequest, data: ProductIn):
     values = data.dict()
     product = services.create_product(actor=caller(request), **values)
     return 201, product_out(product)
 
 
-@router.get("/products/{code}", response={200: ProductOut, 404: ErrorOut})
+@router.get("/products/{code}", response={200: ProductOut, **errors(404)})
 def read_product(request: HttpRequest, code: str):
     return product_out(get_product(code))
 
 
-@router.patch(
-    "/products/{code}", response={200: ProductOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.patch("/products/{code}", response={200: ProductOut, **errors(403, 404)})
 def update_product(request: HttpRequest, code: str, data: ProductPatch):
     product = services.update_product(
         actor=caller(request), code=code, **data.dict(exclude_unset=True)
@@ -129,9 +121,9 @@ def stock_out(s) -> dict:
     }
 
 
-@router.get("/stock", response=list[StockOut], tags=["stock"])
+@router.get("/stock", response={200: list[StockOut], **errors()}, tags=["stock"])
 def list_stock(
-    request: HttpRequest, product: str | None = None, limit: int = Field(200, ge=1, le=1000)
+    request: HttpRequest, product: str | None = None, limit: int = Query(200, ge=1, le=1000)
 ):
     """Finished-goods stock per product and warehouse, with what is reserved."""
     return [stock_out(s) for s in selectors.stock_rows(product=product)[:limit]]
@@ -139,7 +131,7 @@ def list_stock(
 
 @router.post(
     "/stock/adjustments",
-    response={201: StockOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: StockOut, **errors(403, 404)},
     tags=["stock"],
 )
 def adjust_stock(request: HttpRequest, data: AdjustmentIn):

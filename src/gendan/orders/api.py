@@ -13,7 +13,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from gendan.accounts.permissions import Perm
-from gendan.apiconventions import caller, expected_version, idempotent
+from gendan.apiconventions import ErrorOut, caller, errors, expected_version, idempotent
 from gendan.errors import DomainError, Kind
 from gendan.orders import selectors, services, workflow
 from gendan.orders.entry import LineInput
@@ -24,13 +24,7 @@ from gendan.parties.models import Channel
 router = Router(tags=["orders"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
-
-
-ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
+ERRORS = errors(403, 404, 409, 412)
 
 
 class LineIn(Schema):
@@ -455,7 +449,7 @@ class OrderFilterIn(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-@router.get("", response={200: OrderPage, 422: ErrorOut}, exclude_unset=True)
+@router.get("", response={200: OrderPage, **errors()}, exclude_unset=True)
 def list_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
     """Orders you may see, by delivery date; `next_cursor` gives the next page (keyset)."""
     actor = caller(request)
@@ -473,7 +467,8 @@ def create_order(request: HttpRequest, response: HttpResponse, data: OrderIn):
     actor = caller(request)
 
     def run() -> tuple[int, Any]:
-        values = data.dict(exclude={"lines"})
+        # an absent optional field takes the service's default (the customer's, or none)
+        values = data.dict(exclude={"lines"}, exclude_none=True)
         order = services.create_order(actor=actor, lines=_lines(data.lines), **values)
         return 201, _detail(actor, order.number)
 
@@ -486,7 +481,7 @@ class ImportReport(Schema):
     errors: list[dict[str, Any]]
 
 
-@router.post("/import", response={200: ImportReport, 403: ErrorOut, 422: ImportReport})
+@router.post("/import", response={200: ImportReport, **errors(403), 422: ImportReport | ErrorOut})
 def import_orders(request: HttpRequest, file: File[UploadedFile]):
     """Import an .xlsx in the documented template; any bad row imports nothing (422 with every error)."""
     from gendan.orders.excel import import_orders as run_import
@@ -495,7 +490,7 @@ def import_orders(request: HttpRequest, file: File[UploadedFile]):
     return (422 if report.errors else 200), {"imported": report.imported, "errors": report.errors}
 
 
-@router.get("/export.xlsx", response={200: None, 403: ErrorOut}, include_in_schema=True)
+@router.get("/export.xlsx", response={200: None, **errors(403)})
 def export_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
     """The orders of the filter as .xlsx, in the import template's format."""
     from gendan.orders.excel import export_orders as run_export
@@ -510,7 +505,7 @@ def export_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
     return response
 
 
-@router.get("/{number}", response={200: OrderOut, 404: ErrorOut}, exclude_unset=True)
+@router.get("/{number}", response={200: OrderOut, **errors(404)}, exclude_unset=True)
 def read_order(request: HttpRequest, response: HttpResponse, number: str):
     """The order with lines, payments, reservations, notices, documents and timeline; ETag = version."""
     return _with_etag(response, _detail(caller(request), number))
@@ -532,7 +527,7 @@ def amend_order(request: HttpRequest, response: HttpResponse, number: str, data:
     return _with_etag(response, _detail(actor, number))
 
 
-@router.get("/{number}/actions", response={200: list[ActionOut], 404: ErrorOut})
+@router.get("/{number}/actions", response={200: list[ActionOut], **errors(404)})
 def list_actions(request: HttpRequest, number: str):
     """Every action with whether you may take it now, and the reasons when not."""
     actor = caller(request)
@@ -572,6 +567,20 @@ def take_action(
     given = (data or ActionIn()).dict(exclude_none=True)
     accepted = inspect.signature(verb).parameters
     kwargs = {k: v for k, v in given.items() if k in accepted and v not in ("",)}
+    missing = [
+        name
+        for name, p in accepted.items()
+        if p.default is inspect.Parameter.empty
+        and name not in {"order_number", "actor"}
+        and name not in kwargs
+    ]
+    if missing:  # e.g. reconcile_cod without the amount counted: the user's mistake, not a 500
+        raise DomainError(
+            "invalid_input",
+            gettext("Missing field: %(fields)s.") % {"fields": ", ".join(missing)},
+            kind=Kind.INVALID,
+            details={"errors": [{"loc": ["body", "data", m], "msg": "required"} for m in missing]},
+        )
 
     def run() -> tuple[int, Any]:
         verb(order_number=number, actor=actor, expected_version=expected_version(request), **kwargs)
@@ -584,7 +593,7 @@ def take_action(
     return status, _with_etag(response, body)
 
 
-@router.get("/{number}/payments", response={200: list[PaymentOut], 403: ErrorOut, 404: ErrorOut})
+@router.get("/{number}/payments", response={200: list[PaymentOut], **errors(403, 404)})
 def list_payments(request: HttpRequest, number: str):
     actor = caller(request)
     order = selectors.get_order_for(actor, number)

@@ -4,20 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from gendan.accounts.permissions import Perm
-from gendan.apiconventions import caller
+from gendan.apiconventions import caller, errors
 from gendan.parties import selectors, services
 from gendan.parties.models import Channel, CommunicationKind
 
 router = Router(tags=["customers"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 class ContactSchema(Schema):
@@ -106,13 +100,13 @@ def customer_out(customer, actor, *, receivable: bool = False) -> dict:
     return out
 
 
-@router.get("/customers", response=CustomerPage, exclude_unset=True)
+@router.get("/customers", response={200: CustomerPage, **errors()}, exclude_unset=True)
 def list_customers(
     request: HttpRequest,
     q: str | None = None,
     channel: Channel | None = None,
     after: str | None = None,
-    limit: int = Field(50, ge=1, le=200),
+    limit: int = Query(50, ge=1, le=200),
 ):
     """Customers you may see, ordered by code; pass `after` = the last code for the next page."""
     actor = caller(request)
@@ -135,9 +129,7 @@ def list_customers(
     }
 
 
-@router.post(
-    "/customers", response={201: CustomerOut, 403: ErrorOut, 422: ErrorOut}, exclude_unset=True
-)
+@router.post("/customers", response={201: CustomerOut, **errors(403)}, exclude_unset=True)
 def create_customer(request: HttpRequest, data: CustomerIn):
     from gendan.orders.services import _user
 
@@ -154,7 +146,7 @@ def create_customer(request: HttpRequest, data: CustomerIn):
     return 201, customer_out(customer, actor)
 
 
-@router.get("/customers/{code}", response={200: CustomerOut, 404: ErrorOut}, exclude_unset=True)
+@router.get("/customers/{code}", response={200: CustomerOut, **errors(404)}, exclude_unset=True)
 def get_customer(request: HttpRequest, code: str):
     actor = caller(request)
     return customer_out(selectors.get_customer_for(actor, code), actor, receivable=True)
@@ -162,7 +154,7 @@ def get_customer(request: HttpRequest, code: str):
 
 @router.patch(
     "/customers/{code}",
-    response={200: CustomerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CustomerOut, **errors(403, 404)},
     exclude_unset=True,
 )
 def update_customer(request: HttpRequest, code: str, data: CustomerPatch):
@@ -206,14 +198,18 @@ def communication_out(c) -> dict:
     }
 
 
-@router.get("/communications", response=list[CommunicationOut], tags=["communications"])
+@router.get(
+    "/communications",
+    response={200: list[CommunicationOut], **errors()},
+    tags=["communications"],
+)
 def list_communications(
     request: HttpRequest,
     customer: str | None = None,
     order: str | None = None,
     due_by: date | None = None,
     open_only: bool = False,
-    limit: int = Field(100, ge=1, le=500),
+    limit: int = Query(100, ge=1, le=500),
 ):
     """The communication log; `due_by` with `open_only` gives the follow-ups due."""
     qs = selectors.visible_communications(caller(request))
@@ -230,7 +226,7 @@ def list_communications(
 
 @router.post(
     "/communications",
-    response={201: CommunicationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: CommunicationOut, **errors(403, 404)},
     tags=["communications"],
 )
 def create_communication(request: HttpRequest, data: CommunicationIn):
@@ -240,7 +236,7 @@ def create_communication(request: HttpRequest, data: CommunicationIn):
 
 @router.post(
     "/communications/{comm_id}/done",
-    response={200: CommunicationOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CommunicationOut, **errors(403, 404)},
     tags=["communications"],
 )
 def complete_communication(request: HttpRequest, comm_id: int):
