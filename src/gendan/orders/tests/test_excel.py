@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from gendan.orders.excel import HEADER, export_orders, import_orders
@@ -14,6 +15,13 @@ from gendan.orders.selectors import OrderFilter, filter_orders
 from gendan.timeline.models import Event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English; the zh-hans catalogue is tested in test_locale."""
+    with translation.override("en"):
+        yield
 
 
 def workbook(rows: list[list[object]]) -> io.BytesIO:
