@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from gendan.accounts.guards import require, verb
+from gendan.accounts.guards import verb
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.orders.entry import LineInput
@@ -262,9 +262,9 @@ def import_orders(source: BinaryIO, *, actor: Any) -> ImportReport:
     return report
 
 
+@verb(Perm.EXPORT_DATA)
 def export_orders(orders: Any, *, actor: Any) -> bytes:
     """The orders as .xlsx in the import template (prices left blank for those who may not see them)."""
-    require(actor, Perm.EXPORT_DATA)
     prices = actor.can(Perm.VIEW_PRICES)
     book = Workbook()
     sheet = book.active

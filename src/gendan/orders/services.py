@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gendan.accounts.guards import require, verb, workflow_verb
+from gendan.accounts.guards import verb, workflow_verb
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind, invalid, not_found, refused
 from gendan.finance import services as finance
@@ -189,6 +189,7 @@ def create_order(
         return enter_order(**locals())
 
 
+@verb(Perm.ENTER_ORDER)
 def enter_order(
     *,
     actor: Any,
@@ -206,7 +207,6 @@ def enter_order(
     submit: bool = False,
 ) -> Order:
     """The body of create_order, for callers that hold their own transaction (the Excel import)."""
-    require(actor, Perm.ENTER_ORDER)
     problems = Problems()
     cust = _visible_customer(actor, customer)
     if cust is None:
@@ -451,6 +451,7 @@ def _sign(action: str, who: str) -> Callable[..., Order]:
             comment=comment,
         )
 
+    sign.__name__ = sign.__qualname__ = f"sign_as_{who}"
     return sign
 
 
@@ -517,6 +518,7 @@ def _receive(action: str, kind: str, stamp: Callable[[Order], None]) -> Callable
             comment=comment,
         )
 
+    receive.__name__ = receive.__qualname__ = action
     return receive
 
 

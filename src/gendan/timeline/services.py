@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gendan.accounts.guards import step
 from gendan.timeline.models import Event
 
 
+@step
 def record(
     *,
     kind: str,

@@ -24,22 +24,7 @@ SPECIAL_RULES = {"step", "self", "credentials"}
 
 # Verbs that exist but are not (correctly) registered in services we may not edit here; each is a
 # bug reported to the team. strict=True: when it is fixed the test turns red until this entry goes.
-KNOWN_UNREGISTERED = {
-    "gendan.orders.services.enter_order": "enter_order checks ENTER_ORDER inline but has no "
-    "@verb/@step registration",
-    "gendan.orders.services.sign_as_finance": "workflow_verb() registers the closure's own "
-    "__name__ ('sign'), not the public name",
-    "gendan.orders.services.sign_as_manager": "workflow_verb() registers the closure's own "
-    "__name__ ('sign'), not the public name",
-    "gendan.orders.services.confirm_deposit": "workflow_verb() registers the closure's own "
-    "__name__ ('receive'), not the public name",
-    "gendan.orders.services.confirm_balance": "workflow_verb() registers the closure's own "
-    "__name__ ('receive'), not the public name",
-    "gendan.timeline.services.record": "record() takes an actor and writes, but is not marked "
-    "@step",
-    "gendan.orders.excel.export_orders": "export_orders checks EXPORT_DATA inline but has no "
-    "@verb registration",
-}
+KNOWN_UNREGISTERED: dict[str, str] = {}
 
 
 def _service_modules() -> list[object]:
@@ -119,11 +104,6 @@ def test_every_transition_has_a_permission():
         assert t.perm in Perm.values, t.action
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders/services.py registers sign_as_* and confirm_* under their closures' names "
-    "('sign', 'receive'), so sign_finance and confirm_deposit are overwritten in VERBS",
-)
 def test_every_transition_has_a_registered_verb():
     declared = {rule.removeprefix("workflow:") for rule in VERBS.values() if "workflow:" in rule}
     assert set(workflow.BY_ACTION) - declared == set()
