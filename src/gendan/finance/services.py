@@ -1,4 +1,9 @@
-"""Money received. The order row is locked by the calling verb; paid grows with F()."""
+"""Money received. The order row is locked by the calling verb, so paid is written as an exact sum.
+
+Not `F("paid_amount") + amount`: SQLite keeps decimals as binary floats, so 1080.13 + 2520.26 came
+out as 3600.3900000000003 and broke `paid <= total` on a payment of exactly what was owed. Under the
+order's row lock the Decimal sum computed here is the truth, on both databases.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -49,8 +53,8 @@ def record_payment(
         reference=reference,
         recorded_by=actor,
     )
-    type(order).objects.filter(pk=order.pk).update(paid_amount=F("paid_amount") + amount)
     order.paid_amount += amount
+    type(order).objects.filter(pk=order.pk).update(paid_amount=order.paid_amount)
     record(
         kind=EventKind.PAYMENT_RECORDED,
         actor=actor,
