@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from gendan.engines.container.planner import plan_container
+from gendan.engines.container.planner import plan_container, warm_up
 from gendan.engines.container.thpack import parse_thpack, plan_to_json
 
 
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"problems not in {args.br}: {missing}", file=sys.stderr)
         return 2
+    warm_up()
     plans = []
     total = 0.0
     for k, number in enumerate(wanted, 1):

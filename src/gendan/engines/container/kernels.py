@@ -30,27 +30,48 @@ PRESSURE_EPS = 1e-12
 
 
 @njit
-def select_space(S: np.ndarray, L: int, W: int) -> int:
-    """The space whose bottom corner is nearest to a container corner: the anchor distances
-    along x, y and z sorted ascending and compared lexicographically (Araya & Riff 2014);
-    ties go to the larger space, then to the first."""
+def select_space(S: np.ndarray, L: int, W: int, mode: int) -> int:
+    """The space to fill next; ties go to the larger space, then to the first.
+
+    mode 0: the bottom corner nearest to a container corner: the anchor distances along x, y
+    and z sorted ascending and compared lexicographically (Araya & Riff 2014);
+    mode 1: walls: nearest to an end wall, then lowest, then nearest to a side wall;
+    mode 2: layers: lowest, then nearest to an end wall, then to a side wall."""
     best = -1
     b0 = b1 = b2 = 1 << 60
     bvol = -1
     for j in range(S.shape[0]):
-        a = min(S[j, 0], L - S[j, 3])
-        b = min(S[j, 1], W - S[j, 4])
-        c = S[j, 2]
-        if a > b:
-            a, b = b, a
-        if b > c:
-            b, c = c, b
-        if a > b:
-            a, b = b, a
+        ax = min(S[j, 0], L - S[j, 3])
+        ay = min(S[j, 1], W - S[j, 4])
+        az = S[j, 2]
+        if mode == 1:
+            a, b, c = ax, az, ay
+        elif mode == 2:
+            a, b, c = az, ax, ay
+        else:
+            a, b, c = ax, ay, az
+            if a > b:
+                a, b = b, a
+            if b > c:
+                b, c = c, b
+            if a > b:
+                a, b = b, a
         vol = (S[j, 3] - S[j, 0]) * (S[j, 4] - S[j, 1]) * (S[j, 5] - S[j, 2])
         if a < b0 or (a == b0 and (b < b1 or (b == b1 and (c < b2 or (c == b2 and vol > bvol))))):
             best, b0, b1, b2, bvol = j, a, b, c, vol
     return best
+
+
+@njit
+def enough(use_carton: np.ndarray, use_count: np.ndarray, rem: np.ndarray, i: int) -> bool:
+    """Whether the cartons left suffice for block i."""
+    for u in range(use_carton.shape[1]):
+        t = use_carton[i, u]
+        if t < 0:
+            return True
+        if use_count[i, u] > rem[t]:
+            return False
+    return True
 
 
 @njit
@@ -59,8 +80,8 @@ def fitting_blocks(
     bdy: np.ndarray,
     bdz: np.ndarray,
     bnz: np.ndarray,
-    bcarton: np.ndarray,
-    bcount: np.ndarray,
+    use_carton: np.ndarray,
+    use_count: np.ndarray,
     bweight: np.ndarray,
     bpressure: np.ndarray,
     bscore: np.ndarray,
@@ -84,6 +105,24 @@ def fitting_blocks(
     volume). With ``diverse`` the best block of each kind (carton and orientation) comes
     before second-best blocks of a kind already chosen."""
     nb = bdx.shape[0]
+    if waste_below == 0 and (k == 1 or not diverse):
+        # The table is in score order: the first k that fit are the best k.
+        n = 0
+        for i in range(nb):
+            if (
+                bdx[i] <= sx
+                and bdy[i] <= sy
+                and bdz[i] <= sz
+                and enough(use_carton, use_count, rem, i)
+                and bnz[i] <= layers
+                and bpressure[i] <= pressure + PRESSURE_EPS
+                and bweight[i] <= payload_left + 1e-9
+            ):
+                out[n] = i
+                n += 1
+                if n == k:
+                    break
+        return n
     idx = np.empty(nb, dtype=np.int64)
     val = np.empty(nb, dtype=np.float64)
     m = 0
@@ -92,7 +131,7 @@ def fitting_blocks(
             bdx[i] <= sx
             and bdy[i] <= sy
             and bdz[i] <= sz
-            and bcount[i] <= rem[bcarton[i]]
+            and enough(use_carton, use_count, rem, i)
             and bnz[i] <= layers
             and bpressure[i] <= pressure + PRESSURE_EPS
             and bweight[i] <= payload_left + 1e-9
@@ -159,6 +198,8 @@ def split_spaces(
     top_pressure: float,
     md: int,
     support: bool,
+    tx1: int,
+    ty1: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The free spaces after a block [b*0, b*1) is placed (see search.py for the rules)."""
     m = S.shape[0]
@@ -203,7 +244,7 @@ def split_spaces(
             else:
                 p2 = bz1
                 if support:
-                    p0, p1, p3, p4 = max(x0, bx0), max(y0, by0), min(x1, bx1), min(y1, by1)
+                    p0, p1, p3, p4 = max(x0, bx0), max(y0, by0), min(x1, tx1), min(y1, ty1)
                     lay, pr = top_layers, top_pressure
                     top = True
                 else:
@@ -316,3 +357,227 @@ def split_spaces(
             rP[c] = oP[j]
             c += 1
     return rS, rL, rP
+
+
+@njit
+def combine_pairs(
+    order: np.ndarray,
+    is_composite: np.ndarray,
+    need_composite: bool,
+    dx: np.ndarray,
+    dy: np.ndarray,
+    dz: np.ndarray,
+    tdx: np.ndarray,
+    tdy: np.ndarray,
+    vol: np.ndarray,
+    kind: np.ndarray,
+    ut: np.ndarray,
+    uc: np.ndarray,
+    qty: np.ndarray,
+    L: int,
+    W: int,
+    H: int,
+    min_fill: float,
+    cap: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of blocks (from ``order``, largest first) that make a composite block (see
+    blocks.py). Returns rows (first, second, axis, extent x, y, z, top x, top y) with axis
+    0 = side by side along x, 1 = along y, 2 = second on top of first, and the cartons used
+    (type, count) per row; at most ``cap`` rows. With ``need_composite`` one of the two must
+    already be a composite."""
+    uses = ut.shape[1]
+    rows = np.empty((cap, 8), dtype=np.int64)
+    rut = np.full((cap, uses), -1, dtype=np.int64)
+    ruc = np.zeros((cap, uses), dtype=np.int64)
+    mt = np.empty(2 * uses, dtype=np.int64)
+    mc = np.empty(2 * uses, dtype=np.int64)
+    n = 0
+    m = order.shape[0]
+    for ii in range(m):
+        a = order[ii]
+        for jj in range(m):
+            b = order[jj]
+            if need_composite and not (is_composite[a] or is_composite[b]):
+                continue
+            if not is_composite[a] and not is_composite[b] and kind[a] == kind[b]:
+                continue
+            # Cartons used by both, merged per type.
+            k = 0
+            ok = True
+            for src in range(2):
+                blk = a if src == 0 else b
+                for u in range(uses):
+                    t = ut[blk, u]
+                    if t < 0:
+                        break
+                    found = False
+                    for q in range(k):
+                        if mt[q] == t:
+                            mc[q] += uc[blk, u]
+                            found = True
+                            break
+                    if not found:
+                        mt[k] = t
+                        mc[k] = uc[blk, u]
+                        k += 1
+            if k > uses:
+                continue
+            for q in range(k):
+                if mc[q] > qty[mt[q]]:
+                    ok = False
+            if not ok:
+                continue
+            boxes = vol[a] + vol[b]
+            for axis in range(3):
+                if axis < 2 and jj <= ii:
+                    continue
+                if axis == 0:
+                    if dz[a] != dz[b]:
+                        continue
+                    ex, ey, ez = dx[a] + dx[b], max(dy[a], dy[b]), dz[a]
+                    if tdx[a] == dx[a]:
+                        tx, ty = dx[a] + tdx[b], min(tdy[a], tdy[b])
+                    else:
+                        tx, ty = tdx[a], tdy[a]
+                elif axis == 1:
+                    if dz[a] != dz[b]:
+                        continue
+                    ex, ey, ez = max(dx[a], dx[b]), dy[a] + dy[b], dz[a]
+                    if tdy[a] == dy[a]:
+                        tx, ty = min(tdx[a], tdx[b]), dy[a] + tdy[b]
+                    else:
+                        tx, ty = tdx[a], tdy[a]
+                else:
+                    if dx[b] > tdx[a] or dy[b] > tdy[a]:
+                        continue
+                    ex, ey, ez = dx[a], dy[a], dz[a] + dz[b]
+                    tx, ty = tdx[b], tdy[b]
+                if ex > L or ey > W or ez > H:
+                    continue
+                if boxes < min_fill * ex * ey * ez:
+                    continue
+                rows[n, 0], rows[n, 1], rows[n, 2] = a, b, axis
+                rows[n, 3], rows[n, 4], rows[n, 5], rows[n, 6], rows[n, 7] = ex, ey, ez, tx, ty
+                for q in range(k):
+                    rut[n, q] = mt[q]
+                    ruc[n, q] = mc[q]
+                n += 1
+                if n == cap:
+                    return rows, np.concatenate((rut, ruc), axis=1)
+    return rows[:n], np.concatenate((rut[:n], ruc[:n]), axis=1)
+
+
+@njit
+def greedy_complete(
+    S: np.ndarray,
+    SL: np.ndarray,
+    SP: np.ndarray,
+    rem: np.ndarray,
+    weight: float,
+    L: int,
+    W: int,
+    md: int,
+    support: bool,
+    space_rule: int,
+    stack_rules: bool,
+    weight_rules: bool,
+    payload: float,
+    bdx: np.ndarray,
+    bdy: np.ndarray,
+    bdz: np.ndarray,
+    bnz: np.ndarray,
+    use_carton: np.ndarray,
+    use_count: np.ndarray,
+    bweight: np.ndarray,
+    bpressure: np.ndarray,
+    bscore: np.ndarray,
+    bvolume: np.ndarray,
+    btop_layers: np.ndarray,
+    btop_pressure: np.ndarray,
+    btop_dx: np.ndarray,
+    btop_dy: np.ndarray,
+    kind: np.ndarray,
+    unlimited: int,
+) -> tuple[np.ndarray, int, float, int]:
+    """The greedy completion of a state, compiled: always the best block for the next space.
+    Returns the placed blocks (block, x, y, z) and their count, the score and volume added."""
+    rem = rem.copy()
+    placed = np.empty((64, 4), dtype=np.int64)
+    n = 0
+    score = 0.0
+    volume = 0
+    out = np.empty(1, dtype=np.int64)
+    while S.shape[0] > 0:
+        i = select_space(S, L, W, space_rule)
+        found = fitting_blocks(
+            bdx,
+            bdy,
+            bdz,
+            bnz,
+            use_carton,
+            use_count,
+            bweight,
+            bpressure,
+            bscore,
+            kind,
+            rem,
+            S[i, 3] - S[i, 0],
+            S[i, 4] - S[i, 1],
+            S[i, 5] - S[i, 2],
+            SL[i],
+            SP[i],
+            payload - weight,
+            1,
+            False,
+            0,
+            out,
+        )
+        if found == 0:
+            m = S.shape[0]
+            keep = np.ones(m, dtype=np.bool_)
+            keep[i] = False
+            S = S[keep]
+            SL = SL[keep]
+            SP = SP[keep]
+            continue
+        b = out[0]
+        x0 = S[i, 0] if S[i, 0] <= L - S[i, 3] else S[i, 3] - bdx[b]
+        y0 = S[i, 1] if S[i, 1] <= W - S[i, 4] else S[i, 4] - bdy[b]
+        z0 = S[i, 2]
+        top_layers = unlimited
+        if stack_rules:
+            top_layers = min(SL[i] - bnz[b], btop_layers[b])
+        top_pressure = np.inf
+        if weight_rules:
+            top_pressure = max(min(SP[i] - bpressure[b], btop_pressure[b]), 0.0)
+        S, SL, SP = split_spaces(
+            S,
+            SL,
+            SP,
+            x0,
+            y0,
+            z0,
+            x0 + bdx[b],
+            y0 + bdy[b],
+            z0 + bdz[b],
+            top_layers,
+            top_pressure,
+            md,
+            support,
+            x0 + btop_dx[b],
+            y0 + btop_dy[b],
+        )
+        for u in range(use_carton.shape[1]):
+            if use_carton[b, u] < 0:
+                break
+            rem[use_carton[b, u]] -= use_count[b, u]
+        weight += bweight[b]
+        score += bscore[b]
+        volume += bvolume[b]
+        if n == placed.shape[0]:
+            bigger = np.empty((2 * n, 4), dtype=np.int64)
+            bigger[:n] = placed
+            placed = bigger
+        placed[n, 0], placed[n, 1], placed[n, 2], placed[n, 3] = b, x0, y0, z0
+        n += 1
+    return placed, n, score, volume

@@ -84,15 +84,23 @@ class BlockSearch:
         seed: int = 0,
         max_blocks: int = 6000,
         width_growth: float = 2.0,
-        branching: int = 12,
+        branching: int = 24,
         diverse: bool = False,
         waste: bool = False,
+        space_rule: int = 0,
+        composites: bool = True,
     ) -> None:
         self.container = container
         self.cartons = cartons
         self.support = support
         self.L, self.W, self.H = container.length, container.width, container.height
-        self.blocks: BlockTable = build_blocks(container, cartons, max_blocks=max_blocks, seed=seed)
+        self.blocks: BlockTable = build_blocks(
+            container,
+            cartons,
+            max_blocks=max_blocks,
+            max_composites=3000 if composites else 0,
+            seed=seed,
+        )
         self.payload = float(container.max_payload) if container.max_payload is not None else np.inf
         self.has_weight_rules = bool(
             container.max_payload is not None or any(c.max_load is not None for c in cartons)
@@ -104,6 +112,7 @@ class BlockSearch:
         self.branching = branching
         self.nodes = 0
         self.diverse = diverse
+        self.space_rule = space_rule
         self.waste_below = self.min_dim if waste else 0
         b = self.blocks
         self.kind = b.carton * 8 + _orientation_code(b)
@@ -130,15 +139,15 @@ class BlockSearch:
         while True:
             if len(st.spaces) == 0:
                 return -1, out[:0]
-            i = kernels.select_space(st.spaces, self.L, self.W)
+            i = kernels.select_space(st.spaces, self.L, self.W, self.space_rule)
             s = st.spaces[i]
             n = kernels.fitting_blocks(
                 b.dx,
                 b.dy,
                 b.dz,
                 b.nz,
-                b.carton,
-                b.count,
+                b.use_carton,
+                b.use_count,
                 b.weight,
                 b.base_pressure,
                 b.score,
@@ -196,9 +205,14 @@ class BlockSearch:
             top_pressure,
             self.min_dim,
             self.support,
+            x0 + int(b.top_dx[bi]),
+            y0 + int(b.top_dy[bi]),
         )
         rem = st.rem.copy()
-        rem[b.carton[bi]] -= b.count[bi]
+        for u in range(b.use_carton.shape[1]):
+            if b.use_carton[bi, u] < 0:
+                break
+            rem[b.use_carton[bi, u]] -= b.use_count[bi, u]
         return _State(
             spaces,
             layers,
@@ -211,15 +225,94 @@ class BlockSearch:
         )
 
     def greedy(self, st: _State) -> _State:
-        """Complete a state by always taking the best block for the next space."""
+        """Complete a state by always taking the best block for the next space (compiled)."""
         self.nodes += 1
-        while True:
-            i, cand = self.next_choices(st, 1)
-            if i < 0:
-                return st
-            st = self.place(st, i, int(cand[0]))
+        b = self.blocks
+        placed, n, score, volume = kernels.greedy_complete(
+            st.spaces,
+            st.layers,
+            st.pressure,
+            st.rem,
+            float(st.weight),
+            self.L,
+            self.W,
+            self.min_dim,
+            self.support,
+            self.space_rule,
+            self.has_stack_rules,
+            self.has_weight_rules,
+            float(self.payload),
+            b.dx,
+            b.dy,
+            b.dz,
+            b.nz,
+            b.use_carton,
+            b.use_count,
+            b.weight,
+            b.base_pressure,
+            b.score,
+            b.volume,
+            b.top_layers,
+            b.top_pressure,
+            b.top_dx,
+            b.top_dy,
+            self.kind,
+            UNLIMITED_LAYERS,
+        )
+        done = [tuple(int(v) for v in placed[k]) for k in range(n)]
+        empty = np.zeros((0, 6), dtype=np.int64)
+        return _State(
+            empty,
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0),
+            st.rem,
+            st.weight,
+            st.score + score,
+            st.volume + int(volume),
+            st.placed + done,
+        )
 
     # ------------------------------------------------------------------ search
+
+    def start(self) -> None:
+        """Begin a search: the plain greedy load is the first best."""
+        self.root_state = self.root()
+        self.best = self.greedy(self.root())
+        self.passes = 0
+        self.exhausted = len(self.blocks) == 0
+
+    def run_pass(self, width: int, out_of_budget: Callable[[], bool]) -> bool:
+        """One beam search pass of the given width; False when the budget ran out inside it.
+        Sets ``exhausted`` when no level had to drop a child (a wider beam would repeat it)."""
+        level = [self.root_state]
+        truncated = False
+        while level:
+            children: list[tuple[float, int, _State]] = []
+            for node in level:
+                i, cand = self.next_choices(node, self.branching)
+                for bi in cand:
+                    if out_of_budget():
+                        return False
+                    child = self.place(node, i, int(bi))
+                    final = self.greedy(child)
+                    if final.score > self.best.score:
+                        self.best = final
+                    children.append((final.score, len(children), child))
+            children.sort(key=lambda c: (-c[0], c[1]))
+            level = []
+            seen: set[bytes] = set()
+            for c in children:
+                key = c[2].rem.tobytes() + c[2].spaces.tobytes()
+                if key in seen:
+                    continue
+                seen.add(key)
+                if len(level) == width:
+                    truncated = True
+                    break
+                level.append(c[2])
+        self.passes += 1
+        self.exhausted = not truncated
+        return True
 
     def run(
         self,
@@ -232,84 +325,60 @@ class BlockSearch:
         start = time.perf_counter()
         deadline = start + time_limit if time_limit is not None else np.inf
         node_cap = max_nodes if max_nodes is not None else np.inf
-        root = self.root()
-        best = self.greedy(self.root())
-        width = 1.0
-        passes = 0
 
         def out_of_budget() -> bool:
             return self.nodes >= node_cap or time.perf_counter() >= deadline
 
-        while not out_of_budget() and len(self.blocks):
-            w = int(width)
-            level = [root]
-            exhausted = True
-            while level:
-                children: list[tuple[float, int, _State]] = []
-                for node in level:
-                    i, cand = self.next_choices(node, self.branching)
-                    for bi in cand:
-                        if out_of_budget():
-                            exhausted = False
-                            break
-                        child = self.place(node, i, int(bi))
-                        final = self.greedy(child)
-                        if final.score > best.score:
-                            best = final
-                        children.append((final.score, len(children), child))
-                    if not exhausted:
-                        break
-                if not exhausted:
-                    break
-                children.sort(key=lambda c: (-c[0], c[1]))
-                level = []
-                seen: set[bytes] = set()
-                for c in children:
-                    key = c[2].rem.tobytes() + c[2].spaces.tobytes()
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    level.append(c[2])
-                    if len(level) == w:
-                        break
-            passes += 1
+        self.start()
+        width = 1.0
+        while not self.exhausted and not out_of_budget():
+            if not self.run_pass(int(width), out_of_budget):
+                break
             if progress is not None:
                 progress(
                     {
-                        "pass": passes,
-                        "width": w,
+                        "pass": self.passes,
+                        "width": int(width),
                         "nodes": self.nodes,
-                        "volume": best.volume,
+                        "volume": self.best.volume,
                         "seconds": time.perf_counter() - start,
                     }
                 )
-            if exhausted and w >= 1 << 16:
-                break
             width = max(width * self.width_growth, width + 1)
+        return self.result(time.perf_counter() - start)
+
+    def result(self, seconds: float) -> SearchResult:
         return SearchResult(
-            self.to_placements(best),
-            best.volume,
-            best.score,
+            self.to_placements(self.best),
+            self.best.volume,
+            self.best.score,
             self.nodes,
-            passes,
-            time.perf_counter() - start,
+            self.passes,
+            seconds,
         )
 
     def to_placements(self, st: _State) -> list[Placement]:
-        b = self.blocks
         out: list[Placement] = []
         for n, (bi, x0, y0, z0) in enumerate(st.placed):
-            t = int(b.carton[bi])
-            ddx, ddy, ddz = int(b.box_dx[bi]), int(b.box_dy[bi]), int(b.box_dz[bi])
-            for kz in range(int(b.nz[bi])):
-                for ky in range(int(b.ny[bi])):
-                    for kx in range(int(b.nx[bi])):
-                        out.append(
-                            Placement(
-                                t, x0 + kx * ddx, y0 + ky * ddy, z0 + kz * ddz, ddx, ddy, ddz, n
-                            )
-                        )
+            self._expand(bi, x0, y0, z0, n, out)
         return out
+
+    def _expand(self, bi: int, x0: int, y0: int, z0: int, n: int, out: list[Placement]) -> None:
+        b = self.blocks
+        part = b.parts[bi]
+        if part is not None:
+            first, second, ox, oy, oz = part
+            self._expand(first, x0, y0, z0, n, out)
+            self._expand(second, x0 + ox, y0 + oy, z0 + oz, n, out)
+            return
+        t = int(b.carton[bi])
+        ddx, ddy, ddz = int(b.box_dx[bi]), int(b.box_dy[bi]), int(b.box_dz[bi])
+        for kz in range(int(b.nz[bi])):
+            for ky in range(int(b.ny[bi])):
+                for kx in range(int(b.nx[bi])):
+                    out.append(
+                        Placement(t, x0 + kx * ddx, y0 + ky * ddy, z0 + kz * ddz, ddx, ddy, ddz, n)
+                    )
 
 
 def _orientation_code(b: BlockTable) -> np.ndarray:
