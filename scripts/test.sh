@@ -14,6 +14,13 @@ $VENV/bin/ruff format --check "${LINT_PATHS[@]}"
 echo "== migrations are complete"
 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
 
+if CHROMIUM=$(command -v chromium || command -v chromium-browser); then
+  export GENDAN_CHROMIUM="$CHROMIUM"
+  echo "== browser tests will drive $("$CHROMIUM" --version 2>/dev/null | head -n 1)"
+else
+  echo "== SKIPPED the browser tests: no Chromium on PATH (apt-get install chromium)."
+fi
+
 echo "== tests on SQLite"
 GENDAN_DATABASE_URL="sqlite:///var/test.sqlite3" $VENV/bin/python -m pytest "$@"
 
