@@ -495,7 +495,8 @@ def _receive(action: str, kind: str, stamp: Callable[[Order], None]) -> Callable
         comment: str = "",
     ) -> Order:
         def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-            due = order.deposit_outstanding if kind == PaymentKind.DEPOSIT else order.balance_due
+            owed = workflow.owed_beyond_cod(ctx)
+            due = min(order.deposit_outstanding, owed) if kind == PaymentKind.DEPOSIT else owed
             paid = Decimal(str(amount)) if amount is not None else due
             finance.record_payment(
                 order=order,
@@ -767,6 +768,15 @@ def confirm_delivery(
 
     def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
         target = shipping.pick_notice(ctx.notices, notice, fits=lambda n: n.status == "shipped")
+        collected = Decimal(str(cod_collected))
+        owed = workflow.owed_beyond_cod(ctx)
+        if collected > owed:
+            raise invalid(
+                Code.OVERPAYMENT,
+                gettext("The driver cannot collect %(amount)s: only %(owed)s is still owed.")
+                % {"amount": collected, "owed": owed},
+                field="cod_collected",
+            )
         shipping.deliver_notice(
             notice=target,
             received_by=received_by,

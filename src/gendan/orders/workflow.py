@@ -129,12 +129,13 @@ def _amount_fits(ctx: Context) -> list[Reason]:
     amount = Decimal(str(amount))
     if amount <= 0:
         return [Reason(Code.AMOUNT_REQUIRED, gettext("The amount must be greater than zero."))]
-    if amount > ctx.order.balance_due:
+    due = owed_beyond_cod(ctx)
+    if amount > due:
         return [
             Reason(
                 Code.OVERPAYMENT,
                 gettext("Over-payment refused: %(amount)s is more than the %(due)s still owed.")
-                % {"amount": amount, "due": ctx.order.balance_due},
+                % {"amount": amount, "due": due},
             )
         ]
     return []
@@ -274,6 +275,12 @@ def unreconciled_cod(ctx: Context) -> list[Any]:
         and n.delivery_note.cod_collected > 0
         and n.delivery_note.cod_reconciled_at is None
     ]
+
+
+def owed_beyond_cod(ctx: Context) -> Decimal:
+    """What the customer still owes apart from the cash a driver holds for the cashier."""
+    pending = sum((note.cod_collected for note in unreconciled_cod(ctx)), Decimal("0"))
+    return ctx.order.balance_due - pending
 
 
 def closable(ctx: Context) -> list[Reason]:

@@ -183,6 +183,32 @@ def test_cash_on_delivery_is_reconciled_by_the_cashier_then_the_order_closes(wor
     assert order.status == Status.CLOSED and order.balance_due == 0
 
 
+def test_a_bank_receipt_cannot_also_pay_what_the_driver_collected(world):
+    """Otherwise the cashier's reconciliation would over-pay and the order could never close."""
+    u = world.users
+    order = world.order(customer="STORE01", to=Status.DELIVERED)
+    with pytest.raises(DomainError) as err:
+        services.confirm_balance(order_number=order.number, actor=u["finance"], amount=Decimal("1"))
+    assert err.value.code == "overpayment"
+    services.reconcile_cod(order_number=order.number, actor=u["cashier"], amount=order.balance_due)
+    assert Order.objects.get(pk=order.pk).status == Status.CLOSED
+
+
+def test_the_driver_cannot_record_more_cash_than_is_owed(world):
+    u = world.users
+    order = world.order(customer="STORE01", to=Status.SHIPPED)
+    before = snapshot(order)
+    with pytest.raises(DomainError) as err:
+        services.confirm_delivery(
+            order_number=order.number,
+            actor=u["driver"],
+            received_by="店长",
+            cod_collected=order.balance_due + 1,
+        )
+    assert err.value.code == "overpayment"
+    assert snapshot(order) == before
+
+
 def test_amending_price_needs_the_signatures_again_and_keeps_the_signed_revision(world):
     from gendan.orders.entry import LineInput
 
