@@ -28,6 +28,7 @@ EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 # makemessages -l zh_Hans --ignore 'engines/*' --ignore 'conftest.py' --ignore '*/tests/*'
 IGNORED_DIRS = {"engines", "tests", "locale", "__pycache__"}
 IGNORED_FILES = {"conftest.py"}
+TEMPLATES = ("*.html", "*.txt")  # makemessages' default extensions besides .py
 
 # Python gettext keywords as xgettext and Django's makemessages use them:
 # name -> (index of the context argument or None, indexes of the message arguments).
@@ -120,9 +121,9 @@ def parse_po(path: Path) -> tuple[Entry, list[Entry]]:
     return header, [e for e in entries if e is not header]
 
 
-def source_files() -> list[Path]:
+def source_files(pattern: str) -> list[Path]:
     files = []
-    for path in sorted(SOURCE.rglob("*.py")):
+    for path in sorted(SOURCE.rglob(pattern)):
         parts = path.relative_to(SOURCE).parts
         if any(p in IGNORED_DIRS or p.startswith(".") for p in parts[:-1]):
             continue
@@ -146,27 +147,65 @@ def _literal(node: ast.expr) -> str | None:
     return None
 
 
+def _marked(node: ast.Call) -> tuple[str | None, str] | None:
+    """The (context, msgid) of a gettext call with literal arguments, else None."""
+    context_index, message_indexes = KEYWORDS[_called_name(node)]
+    if len(node.args) <= max(message_indexes):
+        return None
+    context = None
+    if context_index is not None:
+        context = _literal(node.args[context_index])
+        if context is None:
+            return None
+    msgid = _literal(node.args[message_indexes[0]])
+    if not msgid:
+        return None  # a variable, or an f-string: xgettext cannot extract it either
+    return context, msgid
+
+
+def _python_calls(path: Path) -> list[tuple[ast.Call, int]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        (node, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _called_name(node) in KEYWORDS
+    ]
+
+
+TEMPLATE_CALL = re.compile(r"\b(?:n?p?gettext|_)\(")
+
+
+def _template_calls(path: Path) -> list[tuple[ast.Call, int]]:
+    """Django's own templatize() turns {% translate %} and {% blocktranslate %} into the
+    gettext calls makemessages hands to xgettext; each call is read back with ast."""
+    from django.utils.translation.template import templatize
+
+    text = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+    calls = []
+    for match in TEMPLATE_CALL.finditer(text):
+        end = text.find(")", match.end())
+        while end != -1:  # the shortest text from the name to a ")" that parses is the call
+            try:
+                node = ast.parse(text[match.start() : end + 1], mode="eval").body
+            except SyntaxError:
+                end = text.find(")", end + 1)
+                continue
+            if isinstance(node, ast.Call):
+                calls.append((node, text.count("\n", 0, match.start()) + 1))
+            break
+    return calls
+
+
 def source_msgids() -> dict[tuple[str | None, str], str]:
-    """Every (context, msgid) the code marks for translation, with where it was found."""
+    """Every (context, msgid) the code and templates mark for translation, and where."""
     found: dict[tuple[str | None, str], str] = {}
-    for path in source_files():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or _called_name(node) not in KEYWORDS:
-                continue
-            context_index, message_indexes = KEYWORDS[_called_name(node)]
-            if len(node.args) <= max(message_indexes):
-                continue
-            context = None
-            if context_index is not None:
-                context = _literal(node.args[context_index])
-                if context is None:
-                    continue
-            msgid = _literal(node.args[message_indexes[0]])
-            if msgid is None or msgid == "":
-                continue  # a variable, or an f-string: xgettext cannot extract it either
-            where = f"{path.relative_to(SOURCE)}:{node.lineno}"
-            found.setdefault((context, msgid), where)
+    sources = [(path, _python_calls) for path in source_files("*.py")]
+    sources += [(path, _template_calls) for pattern in TEMPLATES for path in source_files(pattern)]
+    for path, calls in sources:
+        for node, line in calls(path):
+            marked = _marked(node)
+            if marked is not None:
+                found.setdefault(marked, f"{path.relative_to(SOURCE)}:{line}")
     return found
 
 
