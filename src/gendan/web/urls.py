@@ -40,6 +40,11 @@ urlpatterns = [
         name="order_export",
     ),
     path("inbox/", _page("gendan.orders.views.lists", "inbox"), name="inbox"),
+    path(
+        "follow-ups/<int:pk>/done/",
+        _page("gendan.orders.views.today", "follow_up_done"),
+        name="follow_up_done",
+    ),
     # entry and the cockpit
     path("orders/new/", _page("gendan.orders.views.entry", "order_new"), name="order_new"),
     path("orders/new/line/", _page("gendan.orders.views.entry", "line_row"), name="order_line_row"),
