@@ -99,29 +99,63 @@ def filter_orders(actor: Any, f: OrderFilter) -> QuerySet[Order]:
     return qs
 
 
-def encode_cursor(order: Order) -> str:
-    raw = json.dumps([order.delivery_date.isoformat(), order.pk]).encode()
+# The sort keys of an order list: a field (descending with "-"), ties broken by id.
+ORDER_SORTS: tuple[str, ...] = (
+    "delivery_date",
+    "-delivery_date",
+    "number",
+    "-number",
+    "contract_date",
+    "-contract_date",
+)
+DEFAULT_SORT = "delivery_date"
+
+
+def _sort_value(order: Order, key: str) -> Any:
+    value = getattr(order, key)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def encode_cursor(order: Order, sort: str = DEFAULT_SORT) -> str:
+    """The position after `order` in a list sorted by `sort` ([value, id], plus the sort when
+    it is not the default, so a cursor of one sort is refused by another)."""
+    payload: list[Any] = [_sort_value(order, sort.lstrip("-")), order.pk]
+    if sort != DEFAULT_SORT:
+        payload.append(sort)
+    raw = json.dumps(payload).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded))
+        value, pk = data[0], int(data[1])
+        if (data[2] if len(data) > 2 else DEFAULT_SORT) != sort:
+            raise ValueError("cursor of another sort")
+        value = date.fromisoformat(value) if sort.endswith("_date") else str(value)
+    except (ValueError, TypeError, IndexError, KeyError, json.JSONDecodeError) as exc:
+        raise invalid("invalid_cursor", "The cursor is not valid.", field="cursor") from exc
+    return value, pk
+
+
 def page_of_orders(
-    qs: QuerySet[Order], *, cursor: str | None, limit: int
+    qs: QuerySet[Order], *, cursor: str | None, limit: int, sort: str = DEFAULT_SORT
 ) -> tuple[list[Order], str | None]:
-    """Keyset pagination on (delivery date, id): a deep page costs what the first one does."""
+    """Keyset pagination on (sort key, id), by delivery date unless told: a deep page costs
+    what the first one does."""
+    if sort not in ORDER_SORTS:
+        raise invalid("invalid_sort", "Unknown sort: " + str(sort), field="sort")
+    key, desc = sort.lstrip("-"), sort.startswith("-")
     qs = qs.select_related("customer", "salesperson", "merchandiser").order_by(
-        "delivery_date", "id"
+        sort, "-id" if desc else "id"
     )
     if cursor:
-        try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            due, pk = json.loads(base64.urlsafe_b64decode(padded))
-            due_date = date.fromisoformat(due)
-            pk = int(pk)
-        except (ValueError, TypeError, json.JSONDecodeError) as exc:
-            raise invalid("invalid_cursor", "The cursor is not valid.", field="cursor") from exc
-        qs = qs.filter(Q(delivery_date__gt=due_date) | Q(delivery_date=due_date, id__gt=pk))
+        value, pk = _decode_cursor(cursor, sort)
+        op = "lt" if desc else "gt"
+        qs = qs.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk}))
     rows = list(qs[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1], sort) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 
