@@ -151,10 +151,11 @@ def _awaiting_proof() -> Exists:
 class BucketSpec:
     key: str
     title: Any
-    waiting_for: Any
+    description: Any
     condition: Any  # (today, days) -> Q over the annotated review queryset
     needs: tuple[str, ...] = ()  # annotations the condition reads
     list_status: tuple[str, ...] = ()  # the order list's status filter for "see all"
+    row_waiting: Any = None  # what each row waits for, when the bucket says it better
 
 
 def _late(today: date, days: int) -> Q:
@@ -171,28 +172,28 @@ SPECS: tuple[BucketSpec, ...] = (
     BucketSpec(
         "late",
         _("Late"),
-        _("Past the delivery date and not shipped in full"),
+        _("Past the delivery date and not shipped in full."),
         _late,
         list_status=tuple(sorted(NOT_SHIPPED_IN_FULL | {S.ON_HOLD})),
     ),
     BucketSpec(
         "at_risk",
         _("At risk"),
-        _("Due soon and not ready to ship"),
+        _("Due soon and not ready to ship."),
         _at_risk,
         list_status=tuple(sorted(NOT_READY | {S.ON_HOLD})),
     ),
     BucketSpec(
         "signature",
         _("Signature"),
-        _("Finance and the sales manager"),
+        _("Waiting for finance and the sales manager to sign."),
         lambda today, days: Q(status=S.SUBMITTED),
         list_status=(S.SUBMITTED,),
     ),
     BucketSpec(
         "deposit",
         _("Deposit"),
-        _("The customer's deposit"),
+        _("Waiting for the customer's deposit."),
         lambda today, days: Q(
             status__in=[S.SIGNED, S.DEPOSIT_REQUESTED], deposit_due__gt=F("paid_amount")
         ),
@@ -201,7 +202,7 @@ SPECS: tuple[BucketSpec, ...] = (
     BucketSpec(
         "release",
         _("Release"),
-        _("The merchandiser: release to stock and production"),
+        _("Waiting for the merchandiser to release it to stock and production."),
         lambda today, days: Q(
             status__in=[S.SIGNED, S.DEPOSIT_REQUESTED, S.DEPOSIT_CONFIRMED],
             deposit_due__lte=F("paid_amount"),
@@ -211,21 +212,21 @@ SPECS: tuple[BucketSpec, ...] = (
     BucketSpec(
         "production",
         _("Production"),
-        _("Production"),
+        _("Waiting for production to finish."),
         lambda today, days: Q(status=S.RELEASED),
         list_status=(S.RELEASED,),
     ),
     BucketSpec(
         "balance",
         _("Balance"),
-        _("The customer's balance"),
+        _("Waiting for the customer's balance."),
         lambda today, days: Q(status__in=[S.PRODUCED, S.BALANCE_REQUESTED]),
         list_status=(S.PRODUCED, S.BALANCE_REQUESTED),
     ),
     BucketSpec(
         "shipping_notice",
         _("Shipping notice"),
-        _("The merchandiser: a shipping notice for the rest"),
+        _("Waiting for a shipping notice for the quantity not yet on one."),
         lambda today, days: Q(status__in=SHIPPABLE, unnoticed__gt=0),
         needs=("unnoticed",),
         list_status=tuple(sorted(SHIPPABLE)),
@@ -233,10 +234,11 @@ SPECS: tuple[BucketSpec, ...] = (
     BucketSpec(
         "delivery",
         _("Delivery"),
-        _("The driver: proof of delivery"),
+        _("Shipped, waiting for the proof of delivery."),
         lambda today, days: Q(status__in=IN_TRANSIT, awaiting_proof=True),
         needs=("awaiting_proof",),
         list_status=tuple(sorted(IN_TRANSIT)),
+        row_waiting=_("Proof of delivery"),
     ),
 )
 BUCKET_KEYS: tuple[str, ...] = (*(s.key for s in SPECS), "follow_ups")
@@ -254,7 +256,7 @@ def _annotate(qs: QuerySet[Order], needs: set[str]) -> QuerySet[Order]:
 class Bucket:
     key: str
     title: Any
-    waiting_for: Any
+    description: Any
     count: int
     rows: list[Any] = field(default_factory=list)
     list_status: tuple[str, ...] = ()
@@ -366,8 +368,11 @@ def daily_review(
                 .order_by("delivery_date", "id")
             )
             rows = [_decorate(o, today) for o in qs[:limit]]
+            if spec.row_waiting:
+                for o in rows:
+                    o.waiting = str(spec.row_waiting)  # type: ignore[attr-defined]
         bucket = Bucket(
-            spec.key, spec.title, spec.waiting_for, count, rows, list_status=spec.list_status
+            spec.key, spec.title, spec.description, count, rows, list_status=spec.list_status
         )
         if spec.key == "late":
             bucket.due_before = today - timedelta(days=1)
@@ -390,7 +395,7 @@ def daily_review(
         Bucket(
             "follow_ups",
             _("Follow-ups"),
-            _("You: calls, letters and e-mails to follow up"),
+            _("Calls, letters and e-mails to follow up today or overdue."),
             follow_count,
             follow_rows,
         )
