@@ -244,6 +244,27 @@ SPECS: tuple[BucketSpec, ...] = (
 BUCKET_KEYS: tuple[str, ...] = (*(s.key for s in SPECS), "follow_ups")
 
 
+_PERSON = ("username", "display_name", "first_name", "last_name")
+# what a bucket's row shows and reasons about: loading only this keeps 500 rows cheap
+ROW_FIELDS: tuple[str, ...] = (
+    "number",
+    "status",
+    "held_from",
+    "hold_reason",
+    "delivery_date",
+    "currency",
+    "total_amount",
+    "deposit_due",
+    "paid_amount",
+    "finance_signed_at",
+    "manager_signed_at",
+    "customer__name",
+    "customer__code",
+    *(f"salesperson__{f}" for f in _PERSON),
+    *(f"merchandiser__{f}" for f in _PERSON),
+)
+
+
 def _annotate(qs: QuerySet[Order], needs: set[str]) -> QuerySet[Order]:
     if "unnoticed" in needs:
         qs = qs.annotate(unnoticed=_unnoticed())
@@ -365,6 +386,7 @@ def daily_review(
                 _annotate(base, set(spec.needs))
                 .filter(spec.condition(today, days))
                 .select_related("customer", "salesperson", "merchandiser")
+                .only(*ROW_FIELDS)
                 .order_by("delivery_date", "id")
             )
             rows = [_decorate(o, today) for o in qs[:limit]]
