@@ -191,8 +191,12 @@ def _map_error(
 
 
 @verb(Perm.IMPORT_ORDERS)
-def import_orders(source: BinaryIO, *, actor: Any) -> ImportReport:
-    """Import every order of the workbook as drafts, or none of them."""
+def import_orders(source: BinaryIO, *, actor: Any, dry_run: bool = False) -> ImportReport:
+    """Import every order of the workbook as drafts, or none of them.
+
+    With `dry_run` every check runs, the orders included, and everything is rolled back at the
+    end: the report's errors are what a real import would report, and nothing is written.
+    """
     from gendan.orders.services import enter_order
 
     report = ImportReport()
@@ -250,7 +254,7 @@ def import_orders(source: BinaryIO, *, actor: Any) -> ImportReport:
                 except DomainError as exc:
                     _map_error(exc, group, report)
                     report.errors[-1].setdefault("order_ref", ref)
-            if report.errors:
+            if report.errors or dry_run:
                 raise _Rollback
             record(
                 kind=EventKind.ORDERS_IMPORTED,
