@@ -102,10 +102,19 @@ def plan_container(
 
 def warm_up() -> None:
     """Compile (or load from numba's cache) the search's kernels, so that a timed run does not
-    spend its first seconds compiling."""
+    spend its first seconds compiling: one tiny plan without handling rules, one with all."""
     plan_container(
         Container(4, 2, 2),
         [CartonType("a", 1, 1, 1, 3), CartonType("b", 1, 1, 2, 2)],
+        time_limit=None,
+        max_nodes=5,
+    )
+    plan_container(
+        Container(4, 2, 2, max_payload=100.0, balance_tolerance=2.0),
+        [
+            CartonType("a", 1, 1, 1, 3, weight=2.0, stack_limit=2),
+            CartonType("b", 1, 1, 2, 2, weight=1.5, max_load=5.0),
+        ],
         time_limit=None,
         max_nodes=5,
     )
