@@ -169,3 +169,19 @@ def _inflate(pdf: bytes) -> list[bytes]:
         except zlib.error:
             pass
     return out
+
+
+def test_the_vendored_font_keeps_cid_equal_to_glyph_id():
+    """The PDF names a glyph of a CID-keyed CFF font by its CID while WeasyPrint writes glyph ids:
+    a subset that renumbered the glyphs embeds fine but draws the wrong (empty) glyphs."""
+    from fontTools.ttLib import TTFont
+
+    from gendan.shipping.documents import font_path
+
+    font = TTFont(font_path())
+    cmap = font.getBestCmap()
+    for char in "出运通知单仓库联财务跟送货形式发票A1":
+        name = cmap[ord(char)]
+        assert name.startswith("cid"), name
+        assert font.getGlyphID(name) == int(name[3:]), char
+    assert font_path().stat().st_size < 3 * 1024 * 1024
