@@ -45,11 +45,11 @@ KEYWORDS: dict[str, tuple[int | None, tuple[int, ...]]] = {
     "npgettext_lazy": (0, (1, 2)),
 }
 
-# A Chinese translation must contain at least one CJK character, unless listed here.
+# A Chinese translation must hold a CJK character or full-width punctuation, unless listed here.
 NOT_CHINESE_ON_PURPOSE: set[str] = set()
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")  # with 、，：（）
 
 
 @dataclass
