@@ -5,6 +5,7 @@ price-blind roles, the whole life of an order by POSTs, and a query count that d
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -13,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from gendan.orders import services
+from gendan.orders.entry import LineInput
 from gendan.orders.models import Order
 from gendan.orders.workflow import Status
 from gendan.web.templatetags.gendan import money
@@ -145,6 +148,15 @@ def test_a_stale_page_is_refused(client, world):
 
 def test_a_production_login_sees_no_price_or_amount(client, world):
     signed = world.order(to=S.SIGNED)
+    amended_lines = [
+        LineInput(product=line.product.code, quantity=line.quantity + 1, unit_price=line.unit_price)
+        for line in signed.lines.order_by("line_no")
+    ]
+    services.amend_order(
+        order_number=signed.number, actor=world.users["merch"], lines=amended_lines, reason="more"
+    )
+    signed.refresh_from_db()
+    assert signed.revision == 2
     released = world.order(to=S.RELEASED)
     delivered = world.order(customer="STORE01", to=S.DELIVERED)
     with translation.override("en"):
@@ -155,6 +167,9 @@ def test_a_production_login_sees_no_price_or_amount(client, world):
                     secrets |= {money(value, o.currency), money(value), str(value)}
             for line in o.lines.all():
                 secrets |= {money(line.unit_price), money(line.amount), str(line.amount)}
+    for revision in signed.revisions.all():
+        for value in (revision.snapshot["total_amount"], revision.snapshot["deposit_due"]):
+            secrets |= {value, money(Decimal(value))}
     for o in (signed, released, delivered):
         html = cockpit(client, world.users["production"], o.number)
         for secret in secrets:
@@ -162,6 +177,8 @@ def test_a_production_login_sees_no_price_or_amount(client, world):
         assert 'data-section="payments"' not in html
         assert "Unit price" not in html
         assert 'data-testid="doc-proforma_invoice"' not in html
+    html = cockpit(client, world.users["production"], signed.number)
+    assert 'data-revision="2"' in html and "Quantity" in html
     # the merchandiser does see them
     html = cockpit(client, world.users["merch"], released.number)
     assert money(released.total_amount, released.currency) in html

@@ -251,3 +251,15 @@ def test_amend_from_a_stale_page_is_refused(client, world):
     response = client.post(url, data, headers=EN, follow=True)
     assert "changed by someone else" in response.content.decode()
     assert Order.objects.get(pk=order.pk).customer_po == ""
+
+
+def test_amend_is_refused_with_its_reason_once_released(client, world):
+    order = world.order(to=Status.RELEASED)
+    client.force_login(world.users["merch"])
+    response = client.get(reverse("web:order_amend", args=[order.number]), headers=EN, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("web:order_detail", args=[order.number])
+    assert "In production" in response.content.decode()
+    client.force_login(world.users["production"])
+    draft = world.order()
+    response = client.get(reverse("web:order_amend", args=[draft.number]), headers=EN, follow=True)
+    assert "permission" in response.content.decode()

@@ -38,6 +38,9 @@ TEXT_PARAMS = ("reference", "reason", "comment", "received_by", "proof_reference
 #: reasons the action's own form answers (the input is on the form, marked required)
 ANSWERED_BY_FORM = frozenset({Code.REASON_REQUIRED})
 
+#: reasons the checklist leaves out of a waiting gate
+NOT_ABOUT_THE_GATE = frozenset({Code.PERMISSION_DENIED, Code.WRONG_STATUS, *ANSWERED_BY_FORM})
+
 #: reasons whose text carries an amount, said without it to those who may not see prices
 PRICE_BLIND = {
     Code.DEPOSIT_NOT_RECEIVED: gettext_lazy("Deposit not received."),
@@ -106,10 +109,9 @@ class ActionView:
     allowed: bool
     reasons: list[str]
     params: tuple[str, ...]
-    needs: tuple[str, ...] = ()  # inputs the form must be filled with
-    waiting_for: list[str] = field(
-        default_factory=list
-    )  # the reasons about the order, not the user
+    # what the gate itself still waits for (not the user's permission, not the status: the
+    # checklist's earlier gates already say where the order stands)
+    gate_reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -144,11 +146,10 @@ def _actions(order: Any, user: Any, show_prices: bool) -> dict[str, list[ActionV
             allowed=state.allowed or answered,
             reasons=[] if answered else texts,
             params=state.params,
-            needs=("reason",) if answered or "reason" in state.params else (),
-            waiting_for=[
+            gate_reasons=[
                 _reason_text(r, show_prices)
                 for r in state.reasons
-                if r["code"] != Code.PERMISSION_DENIED and r["code"] not in ANSWERED_BY_FORM
+                if r["code"] not in NOT_ABOUT_THE_GATE
             ],
         )
         if Code.PERMISSION_DENIED in codes:
@@ -233,7 +234,7 @@ def _checklist(
                     continue
                 if state.allowed:
                     gate.can_now = True
-                gate.reasons += [r for r in state.waiting_for if r not in gate.reasons]
+                gate.reasons += [r for r in state.gate_reasons if r not in gate.reasons]
             if gate.can_now:
                 gate.reasons = []
         gates.append(gate)

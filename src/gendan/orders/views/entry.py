@@ -130,6 +130,11 @@ def order_amend(request: HttpRequest, number: str) -> HttpResponse:
     """Amend the header and replace the lines; a submitted order needs a reason (a new revision)."""
     actor = request.user
     order = _get_order(request, number)
+    amend = next(a for a in selectors.available_actions(order, actor) if a.action == "amend")
+    if not amend.allowed:  # say why on the cockpit rather than offer a form that cannot be saved
+        for reason in amend.reasons:
+            messages.error(request, reason["message"])
+        return HttpResponseRedirect(reverse("web:order_detail", args=[order.number]))
     initial_lines = _line_initial(list(order.lines.select_related("product")))
     header_initial = {name: getattr(order, name) for name in forms.AMENDABLE_FIELDS}
     context: dict[str, Any] = {"order": order, "amending": True}
