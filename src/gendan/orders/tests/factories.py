@@ -44,7 +44,7 @@ class World:
         order = services.create_order(
             actor=self.users[actor],
             customer=customer,
-            contract_date=today,
+            contract_date=min(today, delivery) if delivery else today,
             delivery_date=delivery or today + timedelta(days=30),
             lines=[
                 LineInput(product=p, quantity=q, unit_price=Decimal(price)) for p, q, price in lines
