@@ -7,6 +7,7 @@ gendan import-orders FILE     import an .xlsx of orders (all or nothing)
 gendan export-orders FILE     export orders to .xlsx in the import format
 gendan load-demo              load the demo data
 gendan plan-container ...     plan container loads on a benchmark file
+gendan seed --orders N [--seed S] [--append]   a realistic company for benchmarks (bench/run.py)
 gendan <any manage.py command>
 """
 
