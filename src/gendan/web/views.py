@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,9 +25,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
     )
     translation.activate(language)
     return response
-
-
-@login_required
-def placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    """Pages still being built answer plainly instead of failing."""
-    return HttpResponse(status=501)
