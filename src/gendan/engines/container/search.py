@@ -358,18 +358,21 @@ class BlockSearch:
         )
 
     def to_placements(self, st: _State) -> list[Placement]:
+        """The cartons of a state; each simple block (a composite's parts too) gets its own block
+        number, so the cartons of one block number always form a cuboid."""
         out: list[Placement] = []
-        for n, (bi, x0, y0, z0) in enumerate(st.placed):
-            self._expand(bi, x0, y0, z0, n, out)
+        for bi, x0, y0, z0 in st.placed:
+            self._expand(bi, x0, y0, z0, out)
         return out
 
-    def _expand(self, bi: int, x0: int, y0: int, z0: int, n: int, out: list[Placement]) -> None:
+    def _expand(self, bi: int, x0: int, y0: int, z0: int, out: list[Placement]) -> None:
         b = self.blocks
         part = b.parts[bi]
+        n = (out[-1].block + 1) if out else 0
         if part is not None:
             first, second, ox, oy, oz = part
-            self._expand(first, x0, y0, z0, n, out)
-            self._expand(second, x0 + ox, y0 + oy, z0 + oz, n, out)
+            self._expand(first, x0, y0, z0, out)
+            self._expand(second, x0 + ox, y0 + oy, z0 + oz, out)
             return
         t = int(b.carton[bi])
         ddx, ddy, ddz = int(b.box_dx[bi]), int(b.box_dy[bi]), int(b.box_dz[bi])
