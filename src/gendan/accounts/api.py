@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from gendan.accounts import services
 from gendan.accounts.models import ApiToken
@@ -42,7 +42,7 @@ def create_token(request: HttpRequest, data: TokenIn):
     token, raw = services.login_for_token(
         username=data.username, password=data.password, name=data.name
     )
-    return 201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at}
+    return Status(201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at})
 
 
 @router.delete("/token/{prefix}", response={204: None, **errors(403, 404)})
@@ -53,7 +53,7 @@ def revoke_token(request: HttpRequest, prefix: str):
     if token is None:
         raise not_found("token")
     services.revoke_token(token=token, actor=user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, **errors()})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from gendan.apiconventions import caller, errors
 from gendan.catalog import selectors, services
@@ -78,7 +78,7 @@ def list_products(
 def create_product(request: HttpRequest, data: ProductIn):
     values = data.dict()
     product = services.create_product(actor=caller(request), **values)
-    return 201, product_out(product)
+    return Status(201, product_out(product))
 
 
 @router.get("/products/{code}", response={200: ProductOut, **errors(404)})
@@ -151,4 +151,4 @@ def adjust_stock(request: HttpRequest, data: AdjustmentIn):
         actor=caller(request),
     )
     stock = type(stock).objects.select_related("product", "warehouse").get(pk=stock.pk)
-    return 201, stock_out(stock)
+    return Status(201, stock_out(stock))

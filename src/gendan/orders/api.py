@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gendan.accounts.permissions import Perm
@@ -473,7 +473,7 @@ def create_order(request: HttpRequest, response: HttpResponse, data: OrderIn):
         return 201, _detail(actor, order.number)
 
     status, body = idempotent(request, "orders.create", data.dict(), run)
-    return status, _with_etag(response, body)
+    return Status(status, _with_etag(response, body))
 
 
 class ImportReport(Schema):
@@ -487,7 +487,9 @@ def import_orders(request: HttpRequest, file: File[UploadedFile]):
     from gendan.orders.excel import import_orders as run_import
 
     report = run_import(file, actor=caller(request))
-    return (422 if report.errors else 200), {"imported": report.imported, "errors": report.errors}
+    return Status(
+        (422 if report.errors else 200), {"imported": report.imported, "errors": report.errors}
+    )
 
 
 @router.get("/export.xlsx", response={200: None, **errors(403)})
@@ -590,7 +592,7 @@ def take_action(
         status, body = idempotent(request, f"orders.{number}.{action}", given, run)
     else:
         status, body = run()
-    return status, _with_etag(response, body)
+    return Status(status, _with_etag(response, body))
 
 
 @router.get("/{number}/payments", response={200: list[PaymentOut], **errors(403, 404)})
@@ -623,4 +625,4 @@ def record_payment(request: HttpRequest, response: HttpResponse, number: str, da
         return 201, _detail(actor, number)
 
     status, body = idempotent(request, f"orders.{number}.payments", data.dict(), run)
-    return status, _with_etag(response, body)
+    return Status(status, _with_etag(response, body))

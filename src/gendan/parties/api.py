@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from gendan.accounts.permissions import Perm
 from gendan.apiconventions import caller, errors
@@ -143,7 +143,7 @@ def create_customer(request: HttpRequest, data: CustomerIn):
         contacts=[c.dict() for c in data.contacts],
         **values,
     )
-    return 201, customer_out(customer, actor)
+    return Status(201, customer_out(customer, actor))
 
 
 @router.get("/customers/{code}", response={200: CustomerOut, **errors(404)}, exclude_unset=True)
@@ -231,7 +231,7 @@ def list_communications(
 )
 def create_communication(request: HttpRequest, data: CommunicationIn):
     comm = services.log_communication(actor=caller(request), **data.dict())
-    return 201, communication_out(comm)
+    return Status(201, communication_out(comm))
 
 
 @router.post(
