@@ -153,7 +153,11 @@ def page_of_orders(
     if cursor:
         value, pk = _decode_cursor(cursor, sort)
         op = "lt" if desc else "gt"
-        qs = qs.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk}))
+        # The redundant bound (key >= value) gives the index a starting point; without it
+        # PostgreSQL reads and discards every earlier row of a deep page.
+        qs = qs.filter(**{f"{key}__{op}e": value}).filter(
+            Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk})
+        )
     rows = list(qs[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1], sort) if len(rows) > limit else None
     return rows[:limit], next_cursor

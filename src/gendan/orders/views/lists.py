@@ -41,7 +41,13 @@ class OrderListForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    customer = forms.ChoiceField(label=_("Customer"), required=False)
+    # a code typed in, not a list: a company has thousands of customers
+    customer = forms.CharField(
+        label=_("Customer"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": _("Customer code")}),
+    )
     salesperson = forms.ChoiceField(label=_("Salesperson"), required=False)
     merchandiser = forms.ChoiceField(label=_("Merchandiser"), required=False)
     channel = forms.ChoiceField(
@@ -57,11 +63,7 @@ class OrderListForm(forms.Form):
 
     def __init__(self, data: Any, *, actor: Any) -> None:
         super().__init__(data)
-        from gendan.parties.selectors import visible_customers
-
         everyone = [("", _("All"))]
-        customers = visible_customers(actor).order_by("code").values_list("code", "name")
-        self.fields["customer"].choices = everyone + [(c, f"{c} {n}") for c, n in customers]
         people = review.team_choices()
         self.fields["salesperson"].choices = everyone + people["salesperson"]
         self.fields["merchandiser"].choices = everyone + people["merchandiser"]
