@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from gendan.accounts.permissions import Perm
 from gendan.errors import invalid, not_found
@@ -75,7 +76,11 @@ def filter_orders(actor: Any, f: OrderFilter) -> QuerySet[Order]:
     if f.status:
         bad = [s for s in f.status if s not in workflow.Status.values]
         if bad:
-            raise invalid("invalid_filter", "Unknown status: " + ", ".join(bad), field="status")
+            raise invalid(
+                "invalid_filter",
+                gettext("Unknown status: %(values)s.") % {"values": ", ".join(bad)},
+                field="status",
+            )
         qs = qs.filter(status__in=f.status)
     if f.customer:
         qs = qs.filter(customer__code=f.customer)
@@ -135,7 +140,9 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
             raise ValueError("cursor of another sort")
         value = date.fromisoformat(value) if sort.endswith("_date") else str(value)
     except (ValueError, TypeError, IndexError, KeyError, json.JSONDecodeError) as exc:
-        raise invalid("invalid_cursor", "The cursor is not valid.", field="cursor") from exc
+        raise invalid(
+            "invalid_cursor", gettext("The cursor is not valid."), field="cursor"
+        ) from exc
     return value, pk
 
 
@@ -145,7 +152,9 @@ def page_of_orders(
     """Keyset pagination on (sort key, id), by delivery date unless told: a deep page costs
     what the first one does."""
     if sort not in ORDER_SORTS:
-        raise invalid("invalid_sort", "Unknown sort: " + str(sort), field="sort")
+        raise invalid(
+            "invalid_sort", gettext("Unknown sort: %(sort)s.") % {"sort": sort}, field="sort"
+        )
     key, desc = sort.lstrip("-"), sort.startswith("-")
     qs = qs.select_related("customer", "salesperson", "merchandiser").order_by(
         sort, "-id" if desc else "id"
