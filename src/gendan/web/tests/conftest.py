@@ -58,7 +58,7 @@ def chromium() -> Iterator[object]:
 def browser_page(chromium, live_server):
     """A fresh browser context per test, English unless the test switches."""
     context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI machine
     page = context.new_page()
     page.base_url = live_server.url  # type: ignore[attr-defined]
     yield page
