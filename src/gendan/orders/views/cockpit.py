@@ -379,7 +379,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "order": order,
         "show_prices": show_prices,
         "actions": [a for a in actions["allowed"] if a.action != "amend"],
-        "refused": [a for a in actions["refused"] if a.action != "amend"],
+        # a closed or cancelled order has nothing left to explain: no list of refusals
+        "refused": []
+        if order.status in workflow.FINISHED
+        else [a for a in actions["refused"] if a.action != "amend"],
         "not_for_role": [a for a in actions["not_for_role"] if a.action != "amend"],
         "can_amend": bool(amend and amend.allowed),
         "gates": _checklist(order, states, events, notices),
