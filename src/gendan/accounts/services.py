@@ -112,3 +112,13 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def choose_language(*, actor: User, language: str) -> None:
+    """Keep a user's language choice on their account (zh-hans or en)."""
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError("invalid_language", gettext("Unknown language."), kind=Kind.INVALID)
+    User.objects.filter(pk=actor.pk).update(language=language)
+
+
+VERBS[f"{__name__}.choose_language"] = "self"

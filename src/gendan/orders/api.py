@@ -253,21 +253,11 @@ def order_out(order: Any, actor: Any) -> dict[str, Any]:
     lines = list(order.lines.all())
     by_line = {line.pk: line.line_no for line in lines}
     reservations = [r for line in lines for r in line.reservations.all()]
-    out: dict[str, Any] = {
-        "number": order.number,
+    out: dict[str, Any] = summary_out(order, prices) | {
         "revision": order.revision,
         "version": order.version,
-        "status": order.status,
         "status_label": str(workflow.Status(order.status).label),
-        "customer": order.customer.code,
-        "customer_name": order.customer.name,
-        "salesperson": order.salesperson.username,
-        "merchandiser": order.merchandiser.username,
-        "channel": order.channel,
-        "currency": order.currency,
         "incoterm": order.incoterm,
-        "contract_date": order.contract_date,
-        "delivery_date": order.delivery_date,
         "customer_po": order.customer_po,
         "notes": order.notes,
         "on_credit": order.on_credit,
@@ -569,13 +559,7 @@ def take_action(
     given = (data or ActionIn()).dict(exclude_none=True)
     accepted = inspect.signature(verb).parameters
     kwargs = {k: v for k, v in given.items() if k in accepted and v not in ("",)}
-    missing = [
-        name
-        for name, p in accepted.items()
-        if p.default is inspect.Parameter.empty
-        and name not in {"order_number", "actor"}
-        and name not in kwargs
-    ]
+    missing = services.missing_parameters(verb, kwargs)
     if missing:  # e.g. reconcile_cod without the amount counted: the user's mistake, not a 500
         raise DomainError(
             "invalid_input",

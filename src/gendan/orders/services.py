@@ -7,6 +7,7 @@ all in one durable transaction.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -915,6 +916,18 @@ def cancel_order(
         do=do,
         comment=reason,
     )
+
+
+def missing_parameters(verb: Callable[..., Order], given: dict[str, Any]) -> list[str]:
+    """The required keyword arguments of an action verb that `given` lacks (e.g. the amount the
+    cashier counted), so both front doors answer a clear message instead of a TypeError."""
+    return [
+        name
+        for name, p in inspect.signature(verb).parameters.items()
+        if p.default is inspect.Parameter.empty
+        and name not in {"order_number", "actor"}
+        and name not in given
+    ]
 
 
 #: The action endpoint and the pages call verbs through this table (amend has its own PATCH).

@@ -440,13 +440,7 @@ def _params(request: HttpRequest, verb: Any) -> tuple[dict[str, Any], list[str]]
         else:
             value = raw
         kwargs[name] = value
-    missing = [
-        name
-        for name, p in accepted.items()
-        if p.default is inspect.Parameter.empty
-        and name not in {"order_number", "actor"}
-        and name not in kwargs
-    ]
+    missing = services.missing_parameters(verb, kwargs)
     if missing:
         problems.append(_("Missing field: %(fields)s.") % {"fields": ", ".join(missing)})
     return kwargs, problems
