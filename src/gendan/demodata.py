@@ -3,7 +3,7 @@ state. The orders are driven through the real services, so the demo obeys every 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -100,6 +100,23 @@ def ensure_users() -> dict[str, User]:
     return users
 
 
+# How some demo cartons must be handled when loaded: bottles this side up and at most four
+# high, the sofa carries no more than 60 kg, the bedside table is fragile.
+HANDLING: dict[str, dict[str, Any]] = {
+    "BC-301": {"upright_only": True, "stack_limit": 4},
+    "BC-302": {"upright_only": True, "stack_limit": 4},
+    "FN-201": {"max_load_kg": Decimal("60")},
+    "FN-402": {"fragile": True},
+}
+
+# Two export orders of one customer whose shipping notices wait for the container (装柜): a
+# 40HQ's worth of baby care, the goods of the first order at the door (first drop).
+EXPORT_SHIPMENT = [
+    [("BC-101", 4800), ("BC-201", 2400)],
+    [("BC-301", 1200)],
+]
+
+
 def _catalog() -> list[Product]:
     products = []
     for i, (code, name, series, model, spec, size, colour) in enumerate(BABY + FURNITURE):
@@ -119,6 +136,7 @@ def _catalog() -> list[Product]:
                 "carton_width_cm": Decimal(40 + i),
                 "carton_height_cm": Decimal(30 + i * 2),
                 "carton_gross_weight_kg": Decimal(8 + i),
+                **HANDLING.get(code, {}),
             },
         )
         products.append(product)
@@ -197,8 +215,9 @@ def _allowed(number: str, action: str, actor: User) -> bool:
     return any(a.action == action and a.allowed for a in available_actions(order, actor))
 
 
-def drive(number: str, target: str, u: dict[str, User], *, cod: bool) -> None:
-    """Take the order through its life with the right login for each step, until `target`."""
+def drive(number: str, target: str, u: dict[str, User], *, cod: bool, stop_after: str = "") -> None:
+    """Take the order through its life with the right login for each step, until `target`
+    (or right after the action `stop_after`)."""
     inner = (
         Status.RELEASED
         if target == Status.ON_HOLD
@@ -243,6 +262,8 @@ def drive(number: str, target: str, u: dict[str, User], *, cod: bool) -> None:
         if action == "deliver" and inner == Status.SHIPPED:
             break
         services.ACTION_VERBS[action](order_number=number, actor=u[who], **kwargs)
+        if action == stop_after:
+            return
     if target == Status.ON_HOLD:
         services.hold_order(
             order_number=number, actor=u["merch"], reason="客户要求暂缓生产，等待新包装设计"
@@ -302,4 +323,24 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
                 follow_up_on=today - timedelta(days=1) + timedelta(days=i % 3),
                 created_by=users["merch"],
             )
+    _export_shipment(users, customers[0], today)
     return True, logins
+
+
+def _export_shipment(users: dict[str, User], customer: Customer, today: date) -> None:
+    """Orders shipped together in one container: their shipping notices are issued and wait
+    for the loading plan and the count."""
+    for k, lines in enumerate(EXPORT_SHIPMENT):
+        order = services.create_order(
+            actor=users["merch"],
+            customer=customer.code,
+            contract_date=today - timedelta(days=40),
+            delivery_date=today + timedelta(days=5 + k),
+            lines=[
+                LineInput(product=code, quantity=qty, unit_price=Decimal("20"))
+                for code, qty in lines
+            ],
+            incoterm="FOB",
+            customer_po=f"PO-CNTR-{k + 1}",
+        )
+        drive(order.number, Status.CLOSED, users, cod=False, stop_after="issue_shipping_notice")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_htmx",
+    "django_tasks_db",
     "gendan.accounts",
     "gendan.timeline",
     "gendan.parties",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "gendan.inventory",
     "gendan.production",
     "gendan.shipping",
+    "gendan.loading",
     "gendan.web",
 ]
 
@@ -123,6 +125,22 @@ LOGOUT_REDIRECT_URL = "/login/"
 # API tokens: lifetime of a new token, and the login throttle.
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
+
+# Background work (django.tasks): the database backend, run by `gendan worker`; "immediate"
+# runs every task inside the request that enqueues it (tests, one-process setups).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("GENDAN_TASKS", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# Loading (装柜): what a counting error found after loading costs the person who counted.
+GENDAN_COUNTING_ERROR_PENALTY = os.environ.get("GENDAN_COUNTING_ERROR_PENALTY", "200")
+GENDAN_COUNTING_ERROR_CURRENCY = os.environ.get("GENDAN_COUNTING_ERROR_CURRENCY", "CNY")
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,12 @@ class ProductBase(Schema):
     carton_width_cm: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=1)
     carton_height_cm: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=1)
     carton_gross_weight_kg: Decimal = Field(Decimal("0"), ge=0, max_digits=8, decimal_places=2)
+    upright_only: bool = Field(False, description="This side up: never laid on its side.")
+    stack_limit: int | None = Field(
+        None, ge=0, le=1000, description="Most cartons that may stand on one; null = no limit."
+    )
+    max_load_kg: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+    fragile: bool = Field(False, description="Nothing may stand on it.")
     active: bool = True
 
 
@@ -45,6 +51,10 @@ class ProductPatch(Schema):
     carton_width_cm: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
     carton_height_cm: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=1)
     carton_gross_weight_kg: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+    upright_only: bool | None = None
+    stack_limit: int | None = Field(None, ge=0, le=1000)
+    max_load_kg: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+    fragile: bool | None = None
     active: bool | None = None
 
 

@@ -28,6 +28,22 @@ class Product(models.Model):
     carton_gross_weight_kg = models.DecimalField(
         _("carton gross weight (kg)"), max_digits=8, decimal_places=2, default=0
     )
+    # How a real carton may be handled when it is loaded (装柜).
+    upright_only = models.BooleanField(
+        _("this side up"),
+        default=False,
+        help_text=_("Only turned about the vertical axis, never laid on its side."),
+    )
+    stack_limit = models.PositiveSmallIntegerField(
+        _("stacking limit (cartons)"),
+        null=True,
+        blank=True,
+        help_text=_("The most cartons that may stand on one carton; empty = no limit."),
+    )
+    max_load_kg = models.DecimalField(
+        _("weight it may carry (kg)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    fragile = models.BooleanField(_("fragile (nothing on top)"), default=False)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 

@@ -27,8 +27,14 @@ PRODUCT_FIELDS = (
     "carton_width_cm",
     "carton_height_cm",
     "carton_gross_weight_kg",
+    "upright_only",
+    "stack_limit",
+    "max_load_kg",
+    "fragile",
     "active",
 )
+# Fields whose empty value means "no limit": a PATCH may set them back to null.
+CLEARABLE_FIELDS = frozenset({"stack_limit", "max_load_kg"})
 
 
 def _check(values: dict[str, Any]) -> None:
@@ -45,8 +51,9 @@ def _check(values: dict[str, Any]) -> None:
         "carton_width_cm",
         "carton_height_cm",
         "carton_gross_weight_kg",
+        "max_load_kg",
     ):
-        if name in values and Decimal(str(values[name])) < 0:
+        if values.get(name) is not None and Decimal(str(values[name])) < 0:
             raise invalid(
                 "invalid_size",
                 gettext("Carton sizes and weights must not be negative."),
@@ -81,7 +88,11 @@ def create_product(*, actor: Any, code: str, **values: Any) -> Product:
 @transaction.atomic(durable=True)
 def update_product(*, actor: Any, code: str, **values: Any) -> Product:
     product = get_product(code)
-    values = {k: v for k, v in values.items() if k in PRODUCT_FIELDS and v is not None}
+    values = {
+        k: v
+        for k, v in values.items()
+        if k in PRODUCT_FIELDS and (v is not None or k in CLEARABLE_FIELDS)
+    }
     _check(values)
     for k, v in values.items():
         setattr(product, k, v)

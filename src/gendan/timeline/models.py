@@ -34,6 +34,10 @@ class EventKind(models.TextChoices):
     TOKEN_ISSUED = "token.issued", _("API token issued")
     ORDERS_IMPORTED = "orders.imported", _("Orders imported")
     DATA_EXPORTED = "data.exported", _("Data exported")
+    LOADING_PLANNED = "loading.planned", _("Loading planned")
+    LOADING_COUNTED = "loading.counted", _("Loading counted")
+    LOADING_CLOSED = "loading.closed", _("Loading closed")
+    COUNTING_ERROR_RECORDED = "loading.counting_error", _("Counting error recorded")
 
 
 class AppendOnlyError(Exception):
