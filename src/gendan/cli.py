@@ -2,6 +2,7 @@
 
 gendan demo [--port 8000]     migrate, load the demo data (idempotent), serve on 127.0.0.1
 gendan serve [--port 8000]    serve (development server; use gunicorn in production)
+gendan worker                 run background tasks (loading plans); start one or more
 gendan create-token USERNAME  print a new API token for a user
 gendan import-orders FILE     import an .xlsx of orders (all or nothing)
 gendan export-orders FILE     export orders to .xlsx in the import format
@@ -13,7 +14,9 @@ gendan <any manage.py command>
 
 from __future__ import annotations
 
+import atexit
 import os
+import subprocess
 import sys
 
 ALIASES = {
@@ -21,6 +24,7 @@ ALIASES = {
     "import-orders": "import_orders",
     "export-orders": "export_orders",
     "load-demo": "load_demo",
+    "worker": "db_worker",
 }
 
 
@@ -48,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         port = _port(argv)
         execute_from_command_line([argv[0], "migrate", "--no-input", "-v", "0"])
         execute_from_command_line([argv[0], "load_demo"])
+        # The demo runs one background worker beside the server (loading plans).
+        worker = subprocess.Popen([sys.executable, "-m", "gendan.cli", "worker"])
+        atexit.register(worker.terminate)
         print(
             f"\nGendan is serving at http://127.0.0.1:{port}/  (API docs: http://127.0.0.1:{port}/api/v1/docs)\n"
         )

@@ -298,10 +298,17 @@ class CountCheck:
         return not self.reasons
 
 
+def _related(plan: LoadingPlan, name: str) -> list[Any]:
+    """A plan's items or counts with their products: the prefetched ones when there are."""
+    if name in getattr(plan, "_prefetched_objects_cache", {}):
+        return list(getattr(plan, name).all())
+    return list(getattr(plan, name).select_related("product"))
+
+
 def count_check(plan: LoadingPlan) -> CountCheck:
     """Compare the counts with the plan and the plan with the shipping notices."""
-    items = {i.index: i for i in plan.items.select_related("product")}
-    counts = list(plan.counts.select_related("product"))
+    items = {i.index: i for i in _related(plan, "items")}
+    counts = _related(plan, "counts")
     by_wall = {(c.container, c.wall): c.counted for c in counts if c.wall is not None}
     by_product = {(c.container, c.product.code): c.counted for c in counts if c.product}
     rows: list[CountRow] = []

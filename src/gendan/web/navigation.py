@@ -34,6 +34,8 @@ NAV = (
     NavItem(_("Products"), "web:product_list"),
     NavItem(_("Stock"), "web:stock_list"),
     NavItem(_("Import"), "web:order_import", (Perm.IMPORT_ORDERS,)),
+    NavItem(_("Loading"), "web:loading_home", (Perm.PLAN_LOADING, Perm.COUNT_LOADING)),
+    NavItem(_("Counting errors"), "web:counting_errors", (Perm.VIEW_COUNTING_ERRORS,)),
 )
 
 

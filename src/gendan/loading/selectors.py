@@ -1,0 +1,101 @@
+"""Reads of loading that pages and the API share."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from gendan.accounts.guards import require
+from gendan.accounts.permissions import Perm
+from gendan.errors import not_found
+from gendan.loading.models import ContainerType, CountingError, LoadingPlan
+from gendan.shipping.models import ShippingNotice, ShippingStatus
+
+PLAN_LIST_SIZE = 50
+
+
+def container_types(*, active_only: bool = True) -> QuerySet[ContainerType]:
+    qs = ContainerType.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def get_plan(actor: Any, number: str) -> LoadingPlan:
+    """A plan with what its pages need: items, counts and notices (4 queries)."""
+    require(actor, Perm.VIEW_ALL)
+    plan = (
+        LoadingPlan.objects.select_related("container_type", "requested_by", "closed_by")
+        .prefetch_related(
+            "items__product",
+            "items__order",
+            "items__notice_line__notice",
+            "counts__product",
+            "notices",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if plan is None:
+        raise not_found("loading_plan")
+    return plan
+
+
+def recent_plans(actor: Any) -> list[LoadingPlan]:
+    require(actor, Perm.VIEW_ALL)
+    return list(
+        LoadingPlan.objects.select_related("container_type", "requested_by")
+        .prefetch_related("notices")
+        .order_by("-requested_at", "-id")[:PLAN_LIST_SIZE]
+    )
+
+
+def notices_waiting(actor: Any) -> list[ShippingNotice]:
+    """Shipping notices not shipped yet: what can be planned into a container."""
+    require(actor, Perm.VIEW_ALL)
+    return list(
+        ShippingNotice.objects.filter(status=ShippingStatus.ISSUED)
+        .select_related("order__customer")
+        .annotate(lines_count=Count("lines"))
+        .order_by("ship_date", "number")[:200]
+    )
+
+
+def plan_items(plan: LoadingPlan) -> list[dict[str, str]]:
+    """The items of a plan as the pictures and the loading sheet name them, by item index."""
+    return [
+        {
+            "key": item.product.code,
+            "label": f"{item.product.code} {item.product.name}",
+            "order_number": item.order.number,
+            "cartons": item.cartons,
+        }
+        for item in sorted(plan.items.all(), key=lambda i: i.index)
+    ]
+
+
+def plans_of_notice(notice: ShippingNotice) -> list[LoadingPlan]:
+    return list(notice.loading_plans.order_by("-requested_at", "-id")[:10])
+
+
+def counting_errors(
+    actor: Any, *, person: str | None = None, since: date | None = None, until: date | None = None
+) -> QuerySet[CountingError]:
+    require(actor, Perm.VIEW_COUNTING_ERRORS)
+    qs = CountingError.objects.select_related("person", "product", "plan", "recorded_by")
+    if person:
+        qs = qs.filter(person__username=person)
+    if since:
+        qs = qs.filter(recorded_at__date__gte=since)
+    if until:
+        qs = qs.filter(recorded_at__date__lte=until)
+    return qs.order_by("-recorded_at", "-id")
+
+
+def penalties_by_person(errors: QuerySet[CountingError]) -> list[dict[str, Any]]:
+    return list(
+        errors.order_by()
+        .values("person__username", "currency")
+        .annotate(errors=Count("id"), penalty=Sum("penalty"))
+        .order_by("-penalty", "person__username")
+    )
