@@ -156,6 +156,8 @@ class Plan:
     placements: list[Placement]
     left_behind: dict[int, int] = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)
+    # The groups (orders or drops) in delivery order when they were kept together, else None.
+    group_order: list[str] | None = None
 
     @property
     def loaded_volume(self) -> int:

@@ -89,11 +89,23 @@ class BlockSearch:
         waste: bool = False,
         space_rule: int = 0,
         composites: bool = True,
+        start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        start_weight: float = 0.0,
+        back_first: bool = False,
     ) -> None:
+        """``start``: the free spaces (with their layer and pressure budgets) to begin from
+        instead of the empty container, and ``start_weight`` the weight already loaded (a
+        group planned after the groups behind it). ``back_first``: put every block at the back
+        end of its space and measure anchor distances from the back wall only, so that the
+        load grows from the back wall towards the door."""
         self.container = container
         self.cartons = cartons
         self.support = support
         self.L, self.W, self.H = container.length, container.width, container.height
+        # The length the anchor corner is measured in: far beyond the door when back_first.
+        self.anchor_L = 4 * self.L if back_first else self.L
+        self.start_spaces = start
+        self.start_weight = start_weight
         self.blocks: BlockTable = build_blocks(
             container,
             cartons,
@@ -120,17 +132,13 @@ class BlockSearch:
     # ------------------------------------------------------------------ state
 
     def root(self) -> _State:
-        spaces = np.array([[0, 0, 0, self.L, self.W, self.H]], dtype=np.int64)
-        return _State(
-            spaces,
-            np.array([UNLIMITED_LAYERS], dtype=np.int64),
-            np.array([np.inf]),
-            self.quantity.copy(),
-            0.0,
-            0.0,
-            0,
-            [],
-        )
+        if self.start_spaces is not None:
+            spaces, layers, pressure = (a.copy() for a in self.start_spaces)
+        else:
+            spaces = np.array([[0, 0, 0, self.L, self.W, self.H]], dtype=np.int64)
+            layers = np.array([UNLIMITED_LAYERS], dtype=np.int64)
+            pressure = np.array([np.inf])
+        return _State(spaces, layers, pressure, self.quantity.copy(), self.start_weight, 0.0, 0, [])
 
     def next_choices(self, st: _State, k: int) -> tuple[int, np.ndarray]:
         """The space to fill next and up to k blocks for it, best first (drops dead spaces)."""
@@ -139,7 +147,7 @@ class BlockSearch:
         while True:
             if len(st.spaces) == 0:
                 return -1, out[:0]
-            i = kernels.select_space(st.spaces, self.L, self.W, self.space_rule)
+            i = kernels.select_space(st.spaces, self.anchor_L, self.W, self.space_rule)
             s = st.spaces[i]
             n = kernels.fitting_blocks(
                 b.dx,
@@ -177,7 +185,7 @@ class BlockSearch:
         b = self.blocks
         s = st.spaces[i]
         bdx, bdy, bdz = int(b.dx[bi]), int(b.dy[bi]), int(b.dz[bi])
-        x0 = int(s[0]) if s[0] <= self.L - s[3] else int(s[3]) - bdx
+        x0 = int(s[0]) if s[0] <= self.anchor_L - s[3] else int(s[3]) - bdx
         y0 = int(s[1]) if s[1] <= self.W - s[4] else int(s[4]) - bdy
         z0 = int(s[2])
         if self.has_stack_rules:
@@ -234,7 +242,7 @@ class BlockSearch:
             st.pressure,
             st.rem,
             float(st.weight),
-            self.L,
+            self.anchor_L,
             self.W,
             self.min_dim,
             self.support,
@@ -382,6 +390,84 @@ class BlockSearch:
                     out.append(
                         Placement(t, x0 + kx * ddx, y0 + ky * ddy, z0 + kz * ddz, ddx, ddy, ddz, n)
                     )
+
+
+def replay(
+    search: BlockSearch,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray],
+    placed: list[tuple[int, int, int, int]],
+    min_dim: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The free spaces after the blocks ``placed`` (``(block, x, y, z)`` of ``search``'s block
+    table, as in a state) are put into the spaces ``start``, in order. Unlike the search, no
+    space is dropped for want of a block of this search that fits it: the spaces are for the
+    cartons planned next."""
+    S, SL, SP = start
+    b = search.blocks
+    for bi, x0, y0, z0 in placed:
+        x1, y1, z1 = x0 + int(b.dx[bi]), y0 + int(b.dy[bi]), z0 + int(b.dz[bi])
+        inside = np.flatnonzero(
+            (S[:, 0] <= x0)
+            & (S[:, 1] <= y0)
+            & (S[:, 2] == z0)
+            & (S[:, 3] >= x1)
+            & (S[:, 4] >= y1)
+            & (S[:, 5] >= z1)
+        )
+        if len(inside) == 0:
+            raise RuntimeError("replay: a block lies in no free space (search bug)")
+        # Every space that holds the block bounds what may stand on it; take the most generous.
+        i = int(max(inside, key=lambda j: (SL[j], SP[j])))
+        if search.has_stack_rules:
+            top_layers = min(int(SL[i]) - int(b.nz[bi]), int(b.top_layers[bi]))
+        else:
+            top_layers = UNLIMITED_LAYERS
+        if search.has_weight_rules:
+            top_pressure = max(
+                min(float(SP[i]) - float(b.base_pressure[bi]), float(b.top_pressure[bi])), 0.0
+            )
+        else:
+            top_pressure = np.inf
+        S, SL, SP = kernels.split_spaces(
+            S,
+            SL,
+            SP,
+            x0,
+            y0,
+            z0,
+            x1,
+            y1,
+            z1,
+            top_layers,
+            top_pressure,
+            min_dim,
+            search.support,
+            x0 + int(b.top_dx[bi]),
+            y0 + int(b.top_dy[bi]),
+        )
+    return S, SL, SP
+
+
+def clear_to_door(
+    start: tuple[np.ndarray, np.ndarray, np.ndarray], boxes: np.ndarray, length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The spaces with nothing of ``boxes`` (rows x0, y0, z0, x1, y1, z1) between them and the
+    door: a carton put into one of them can be carried in, and out again, along the length
+    without moving any of those boxes. (A space is free, so a box overlapping its width and
+    height band and reaching beyond its front lies wholly in front of it.)"""
+    S, SL, SP = start
+    if len(boxes) == 0 or len(S) == 0:
+        return S, SL, SP
+    blocked = (
+        (boxes[None, :, 3] > S[:, None, 3])
+        & (boxes[None, :, 0] < length)
+        & (boxes[None, :, 1] < S[:, None, 4])
+        & (boxes[None, :, 4] > S[:, None, 1])
+        & (boxes[None, :, 2] < S[:, None, 5])
+        & (boxes[None, :, 5] > S[:, None, 2])
+    ).any(axis=1)
+    keep = ~blocked
+    return S[keep], SL[keep], SP[keep]
 
 
 def _orientation_code(b: BlockTable) -> np.ndarray:

@@ -59,26 +59,58 @@ class Wall:
     x_from: int
     x_to: int
     steps: tuple[LoadStep, ...]
+    # The order or drop the wall's cartons belong to, when the plan kept groups together.
+    group: str = ""
 
     @property
     def count(self) -> int:
         return sum(s.count for s in self.steps)
 
     def description_zh(self) -> str:
-        return f"第{self.number}面墙：" + "；".join(s.words_zh() for s in self.steps)
+        head = f"第{self.number}面墙（{self.group}）" if self.group else f"第{self.number}面墙"
+        return head + "：" + "；".join(s.words_zh() for s in self.steps)
 
     def description_en(self) -> str:
-        return f"Wall {self.number}: " + "; ".join(s.words_en() for s in self.steps)
+        head = f"Wall {self.number} ({self.group})" if self.group else f"Wall {self.number}"
+        return head + ": " + "; ".join(s.words_en() for s in self.steps)
 
 
 def loading_sequence(plan: Plan) -> list[Wall]:
-    """The walls of a plan, from the back wall (x = 0) to the door."""
+    """The walls of a plan, from the back wall (x = 0) to the door. When the plan kept groups
+    together (``plan.group_order``), the walls come group by group, the last drop first; the
+    walls are numbered through."""
     pl = plan.placements
     if not pl:
         return []
+    graph = support_graph(plan)
+    if plan.group_order is None:
+        parts = [("", list(range(len(pl))))]
+    else:
+        group_of = [plan.cartons[p.carton].group for p in pl]
+        parts = [
+            (g, [i for i in range(len(pl)) if group_of[i] == g]) for g in reversed(plan.group_order)
+        ]
+    walls: list[Wall] = []
+    for group, members in parts:
+        if members:
+            walls.extend(_walls(plan, members, graph, len(walls) + 1, group))
+    return walls
+
+
+def _walls(
+    plan: Plan,
+    members: list[int],
+    graph: list[list[tuple[int, int]]],
+    first_number: int,
+    group: str,
+) -> list[Wall]:
+    """The walls of the placements ``members`` (loaded after every carton not among them that
+    they stand on)."""
+    pl = plan.placements
     # Rows: cartons of one block (or one carton type and orientation) at one depth x.
     rows: dict[tuple[int, int, int, int, int, int], list[int]] = {}
-    for i, p in enumerate(pl):
+    for i in members:
+        p = pl[i]
         block = p.block if p.block >= 0 else -1 - i
         rows.setdefault((block, p.x, p.carton, p.dx, p.dy, p.dz), []).append(i)
     row_list = sorted(
@@ -104,11 +136,11 @@ def loading_sequence(plan: Plan) -> list[Wall]:
     for r_idx, r in enumerate(row_list):
         for i in r:
             row_of[i] = r_idx
-    graph = support_graph(plan)
     for r_idx in sorted(range(len(row_list)), key=lambda r: min(pl[i].z for i in row_list[r])):
         for i in row_list[r_idx]:
             for j, _ in graph[i]:
-                wall_of_row[r_idx] = max(wall_of_row[r_idx], wall_of_row[row_of[j]])
+                if j in row_of:
+                    wall_of_row[r_idx] = max(wall_of_row[r_idx], wall_of_row[row_of[j]])
     walls: list[Wall] = []
     for w, (x_from, x_to) in enumerate(wall_bounds):
         members = [r for r in range(len(row_list)) if wall_of_row[r] == w]
@@ -162,7 +194,7 @@ def loading_sequence(plan: Plan) -> list[Wall]:
                     tuple(cells),
                 )
             )
-        walls.append(Wall(len(walls) + 1, x_from, x_to, tuple(steps)))
+        walls.append(Wall(first_number + len(walls), x_from, x_to, tuple(steps), group))
     return walls
 
 

@@ -9,6 +9,7 @@ silently dropped).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from gendan.engines.container.model import CartonType, Container, Plan
@@ -38,22 +39,62 @@ def plan_shipment(
     container_types: list[Container],
     cartons: list[CartonType],
     *,
+    time_limit: float | None = None,
     time_limit_per_plan: float | None = 2.0,
     max_nodes: int | None = None,
     seed: int = 0,
     max_containers: int = 100,
+    progress: Callable[[dict[str, float]], None] | None = None,
+    group_order: list[str] | None = None,
+    workers: int = 1,
 ) -> ShipmentPlan:
     """Plans for a whole shipment. Each plan's cartons are the shipment's carton list with the
-    quantities loaded into that container (so carton indices match across plans)."""
+    quantities loaded into that container (so carton indices match across plans).
+
+    ``time_limit`` (or its older name ``time_limit_per_plan``; ``time_limit`` wins when both
+    are given) is the limit of each single-container plan; a shipment plans every container
+    type for each container it fills, so it takes about that many limits per container.
+    ``group_order`` and ``workers`` are passed to ``plan_container``. ``progress`` gets the
+    dict of ``plan_container`` with ``fraction`` made the shipment's (of the volume planned,
+    never going back) and ``container`` (how many containers are chosen so far)."""
     if not container_types:
         raise ValueError("no container types given")
+    limit = time_limit if time_limit is not None else time_limit_per_plan
     remaining = [c.quantity for c in cartons]
+    total_volume = max(sum(c.volume * c.quantity for c in cartons), 1)
+    biggest = max(ct.volume for ct in container_types)
     plans: list[Plan] = []
+    reported = 0.0
+
+    def report(figures: dict[str, float], k: int, done: float, span: float) -> None:
+        nonlocal reported
+        if progress is None:
+            return
+        inner = (k + figures["fraction"]) / len(container_types)
+        reported = max(reported, min(done + span * inner, 0.99))
+        progress({**figures, "fraction": reported, "container": len(plans)})
+
     while sum(remaining) > 0 and len(plans) < max_containers:
         left = [replace(c, quantity=q) for c, q in zip(cartons, remaining, strict=True)]
+        left_volume = sum(c.volume * q for c, q in zip(cartons, remaining, strict=True))
+        done = 1 - left_volume / total_volume
+        span = min(left_volume, biggest) / total_volume
         options = [
-            plan_container(ct, left, time_limit=time_limit_per_plan, max_nodes=max_nodes, seed=seed)
-            for ct in container_types
+            plan_container(
+                ct,
+                left,
+                time_limit=limit,
+                max_nodes=max_nodes,
+                seed=seed,
+                group_order=group_order,
+                workers=workers,
+                progress=(
+                    (lambda f, k=k, done=done, span=span: report(f, k, done, span))
+                    if progress is not None
+                    else None
+                ),
+            )
+            for k, ct in enumerate(container_types)
         ]
         loaded = [p for p in options if p.placements]
         if not loaded:
@@ -64,7 +105,6 @@ def plan_shipment(
         if complete:
             closing = min(complete, key=lambda p: (p.container.cost, p.container.volume))
             # Close with one container unless the thriftiest type would likely cost less.
-            left_volume = sum(c.volume * q for c, q in zip(cartons, remaining, strict=True))
             estimate = thrifty.container.cost / thrifty.loaded_volume * left_volume
             if closing.container.cost <= estimate + 1e-9 or closing is thrifty:
                 best = closing
@@ -76,4 +116,6 @@ def plan_shipment(
         counts = p.loaded_counts()
         p.cartons = [replace(c, quantity=counts.get(k, 0)) for k, c in enumerate(cartons)]
     unloadable = {k: q for k, q in enumerate(remaining) if q > 0}
+    if progress is not None:
+        progress({"fraction": 1.0, "container": len(plans)})
     return ShipmentPlan(plans, unloadable)
