@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="full: every carton fully supported (default); none: benchmark's unsupported variant",
     )
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--workers", type=int, default=1, help="processes per plan (search variants in parallel)"
+    )
     p.add_argument("--out", required=True, type=Path, help="plans JSON file to write")
     p.add_argument("--quiet", action="store_true")
     return p
@@ -73,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             max_nodes=args.max_nodes,
             seed=args.seed,
             support=args.support == "full",
+            workers=args.workers,
         )
         plans.append(plan_to_json(prob, plan))
         total += plan.utilisation * 100
