@@ -17,6 +17,8 @@ from gendan.accounts.roles import sync_roles
 from gendan.catalog.models import Product
 from gendan.inventory.models import StockLevel
 from gendan.inventory.services import default_warehouse
+from gendan.loading.models import ContainerType
+from gendan.loading.standard_types import ensure_standard_types
 from gendan.orders import services
 from gendan.orders.entry import LineInput
 from gendan.orders.models import Order
@@ -276,6 +278,7 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     logins = [(username, str(role.label)) for username, role, _ in USERS]
     with transaction.atomic():
         users = ensure_users()
+        ensure_standard_types(ContainerType)
         if Customer.objects.filter(code="EXP001").exists():
             return False, logins
         products = _catalog()

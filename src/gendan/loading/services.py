@@ -507,7 +507,7 @@ def close_loading(*, actor: Any, plan: str, accept_difference: str = "") -> Load
 
 
 def counting_error_penalty() -> Decimal:
-    return Decimal(str(settings.GENDAN_COUNTING_ERROR_PENALTY))
+    return Decimal(str(settings.GENDAN_COUNTING_ERROR_PENALTY)).quantize(Decimal("0.01"))
 
 
 @verb(Perm.RECORD_COUNTING_ERROR)

@@ -1,0 +1,295 @@
+"""Loading: planning through the background task, the count check (点数), closing, the register."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from gendan.catalog.models import Product
+from gendan.errors import DomainError, Kind
+from gendan.loading import planning, services
+from gendan.loading.models import (
+    ContainerType,
+    CountingError,
+    LoadingCount,
+    LoadingPlan,
+    LoadingStatus,
+    PlanStatus,
+)
+from gendan.timeline.models import Event, EventKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_common_container_types_are_seeded_as_data():
+    codes = set(ContainerType.objects.values_list("code", flat=True))
+    assert {"20GP", "40GP", "40HQ", "45HQ", "TRUCK-9.6", "VAN-4.2"} <= codes
+    hq = ContainerType.objects.get(code="40HQ")
+    assert (hq.inside_length_mm, hq.inside_width_mm, hq.inside_height_mm) == (12032, 2352, 2698)
+    assert hq.door_height_mm < hq.inside_height_mm and hq.max_payload_kg > 20000
+
+
+def test_request_waits_for_the_worker_which_computes_the_plan(
+    world, notices, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.request_loading_plan(
+            actor=world.users["merch"], notices=notices, container_type="40HQ", time_limit_s=1
+        )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.QUEUED and plan.progress == 0
+    # the enqueued task runs in the database-backed worker
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DONE and plan.progress == 1
+    assert plan.finished_at is not None and plan.error == ""
+    container = plan.containers[0]
+    assert container["type_code"] == "40HQ"
+    loaded = sum(container["loaded"].values())
+    assert loaded == len(container["placements"]) == sum(w["count"] for w in container["walls"])
+    assert loaded == sum(i.cartons for i in plan.items.all())  # it all fits in one 40HQ
+    assert 0.5 < container["volume_utilisation"] < 1
+    # cartons of 12 units: 4800 + 2400 + 1200 units are 400 + 200 + 100 cartons
+    assert sorted(i.cartons for i in plan.items.all()) == [100, 200, 400]
+    assert Event.objects.filter(kind=EventKind.LOADING_PLANNED).count() == 2  # one per order
+
+
+def test_progress_is_written_while_the_engine_runs(planned, monkeypatch):
+    seen: list[tuple[str, float]] = []
+    real = planning.run_plan
+
+    def watching(*args, progress, **kwargs):
+        def report(fraction: float) -> None:
+            progress(fraction)
+            plan = LoadingPlan.objects.get()
+            seen.append((plan.status, plan.progress))
+
+        return real(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr(planning, "run_plan", watching)
+    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)
+    plan = planned(time_limit_s=2)
+    assert plan.status == PlanStatus.DONE and plan.progress == 1
+    assert len(seen) >= 2
+    assert {status for status, _ in seen} == {PlanStatus.RUNNING}
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] < 1
+
+
+def test_a_failing_engine_marks_the_plan_failed_and_keeps_it(planned, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(planning, "run_plan", broken)
+    plan = planned()
+    assert plan.status == PlanStatus.FAILED and "engine exploded" in plan.error
+    assert services.compute_plan(plan.pk) is None  # not run twice
+
+
+def test_handling_rules_reach_the_engine_and_are_kept(planned):
+    plan = planned()
+    items = {i.index: i.product for i in plan.items.select_related("product")}
+    bottles = [k for k, p in items.items() if p.code == "BC-301"]
+    assert Product.objects.get(code="BC-301").upright_only
+    container = plan.containers[0]
+    height_cm = Product.objects.get(code="BC-301").carton_height_cm
+    for row in container["placements"]:
+        if row["item"] in bottles:
+            assert row["dz"] == planning.mm(height_cm)  # this side up
+
+
+def test_request_is_refused_with_clear_reasons(world, notices):
+    merch = world.users["merch"]
+    with pytest.raises(DomainError) as exc:
+        services.request_loading_plan(actor=merch, notices=[])
+    assert exc.value.code == "no_notices"
+    with pytest.raises(DomainError) as exc:
+        services.request_loading_plan(actor=merch, notices=notices, container_type="99XX")
+    assert exc.value.code == "unknown_container_type" and exc.value.kind == Kind.INVALID
+    with pytest.raises(DomainError) as exc:
+        services.request_loading_plan(actor=merch, notices=notices, time_limit_s=0)
+    assert exc.value.code == "invalid_time_limit"
+    Product.objects.filter(code="BC-301").update(carton_height_cm=0)
+    with pytest.raises(DomainError) as exc:
+        services.request_loading_plan(actor=merch, notices=notices)
+    assert exc.value.code == "no_carton_size" and exc.value.details["products"] == ["BC-301"]
+    with pytest.raises(DomainError) as exc:
+        services.request_loading_plan(actor=world.users["finance"], notices=notices)
+    assert exc.value.kind == Kind.FORBIDDEN
+    assert not LoadingPlan.objects.exists()
+
+
+def test_a_carton_that_does_not_pass_the_door_stays_behind(planned):
+    Product.objects.filter(code="BC-301").update(
+        upright_only=True, carton_height_cm=Decimal("190"), carton_width_cm=Decimal("190")
+    )
+    ContainerType.objects.filter(code="VAN-4.2").update(door_height_mm=1800, door_width_mm=1800)
+    plan = planned(container_type="VAN-4.2")
+    reasons = {row["reason"] for row in plan.left_behind}
+    assert "door" in reasons
+    door = [row for row in plan.left_behind if row["reason"] == "door"]
+    assert door[0]["cartons"] == 100
+
+
+def test_cheapest_set_of_trucks_loads_everything(planned):
+    plan = planned(container_type=None, kind="truck")
+    assert plan.status == PlanStatus.DONE
+    assert {c["type_code"] for c in plan.containers} <= {"TRUCK-9.6", "VAN-4.2"}
+    loaded = sum(sum(c["loaded"].values()) for c in plan.containers)
+    left = sum(row["cartons"] for row in plan.left_behind)
+    assert loaded + left == sum(i.cartons for i in plan.items.all()) and left == 0
+
+
+def _count_all_walls(plan: LoadingPlan, actor, *, short_wall: int | None = None) -> None:
+    for wall in plan.containers[0]["walls"]:
+        counted = wall["count"] - (1 if wall["number"] == short_wall else 0)
+        services.record_count(
+            actor=actor, plan=plan.number, container=1, wall=wall["number"], counted=counted
+        )
+
+
+def test_closing_is_refused_while_a_count_differs_then_closes_when_corrected(world, planned):
+    plan = planned()
+    keeper = world.users["warehouse"]
+    with pytest.raises(DomainError) as exc:
+        services.close_loading(actor=keeper, plan=plan.number)
+    assert exc.value.code == "not_counted" and exc.value.kind == Kind.REFUSED
+    _count_all_walls(plan, keeper, short_wall=2)
+    check = services.count_check(LoadingPlan.objects.get(pk=plan.pk))
+    assert [r.code for r in check.reasons] == ["count_differs"]
+    wrong = [r for r in check.rows if not r.matches]
+    assert len(wrong) == 1 and wrong[0].wall == 2 and wrong[0].difference == -1
+    with pytest.raises(DomainError) as exc:
+        services.close_loading(actor=keeper, plan=plan.number)
+    assert exc.value.code == "count_differs"
+    assert exc.value.details["reasons"][0]["code"] == "count_differs"
+    # the warehouse keeper may not accept a difference
+    with pytest.raises(DomainError) as exc:
+        services.close_loading(actor=keeper, plan=plan.number, accept_difference="close anyway")
+    assert exc.value.kind == Kind.FORBIDDEN
+    assert LoadingPlan.objects.get(pk=plan.pk).loading_status == LoadingStatus.OPEN
+    # the recount replaces the figure and keeps the old one in the history
+    wall2 = plan.containers[0]["walls"][1]
+    services.record_count(
+        actor=keeper, plan=plan.number, container=1, wall=2, counted=wall2["count"]
+    )
+    count = LoadingCount.objects.get(plan=plan, wall=2)
+    assert count.counted == wall2["count"]
+    assert [h.counted for h in count.history.order_by("history_date")] == [
+        wall2["count"] - 1,
+        wall2["count"],
+    ]
+    closed = services.close_loading(actor=keeper, plan=plan.number)
+    assert closed.loading_status == LoadingStatus.CLOSED and closed.accepted_difference == ""
+    with pytest.raises(DomainError) as exc:
+        services.record_count(actor=keeper, plan=plan.number, container=1, wall=1, counted=0)
+    assert exc.value.code == "loading_closed"
+    assert Event.objects.filter(kind=EventKind.LOADING_CLOSED).count() == 2
+
+
+def test_the_merchandiser_accepts_a_difference_with_a_reason(world, planned):
+    plan = planned()
+    _count_all_walls(plan, world.users["warehouse"], short_wall=1)
+    closed = services.close_loading(
+        actor=world.users["merch"], plan=plan.number, accept_difference="客户同意少一箱"
+    )
+    assert closed.is_closed and closed.accepted_difference == "客户同意少一箱"
+    event = Event.objects.filter(kind=EventKind.LOADING_CLOSED).first()
+    assert event.comment == "客户同意少一箱"
+    assert event.payload["differences"][0]["code"] == "count_differs"
+
+
+def test_counting_by_product_compares_with_the_plan(world, planned):
+    plan = planned()
+    keeper = world.users["warehouse"]
+    per_product: dict[str, int] = {}
+    items = {i.index: i.product.code for i in plan.items.select_related("product")}
+    for item, n in plan.containers[0]["loaded"].items():
+        per_product[items[int(item)]] = per_product.get(items[int(item)], 0) + n
+    for code, n in per_product.items():
+        check = services.record_count(
+            actor=keeper, plan=plan.number, container=1, product=code, counted=n
+        )
+    assert check.matches and {r.product for r in check.rows} == set(per_product)
+    with pytest.raises(DomainError) as exc:
+        services.record_count(
+            actor=keeper, plan=plan.number, container=1, product="FN-101", counted=1
+        )
+    assert exc.value.code == "product_not_in_plan"
+    with pytest.raises(DomainError) as exc:
+        services.record_count(actor=keeper, plan=plan.number, container=1, counted=1)
+    assert exc.value.code == "wall_or_product"
+    with pytest.raises(DomainError) as exc:
+        services.record_count(actor=keeper, plan=plan.number, container=9, wall=1, counted=1)
+    assert exc.value.code == "unknown_container"
+
+
+def test_a_plan_that_leaves_cartons_behind_cannot_close_without_acceptance(world, planned):
+    plan = planned(container_type="20GP")
+    assert plan.left_behind and all(row["reason"] == "no_room" for row in plan.left_behind)
+    _count_all_walls(plan, world.users["warehouse"])
+    with pytest.raises(DomainError) as exc:
+        services.close_loading(actor=world.users["warehouse"], plan=plan.number)
+    assert exc.value.code == "not_all_loaded"
+
+
+@override_settings(GENDAN_COUNTING_ERROR_PENALTY="150")
+def test_counting_error_register_charges_the_configured_penalty(world, planned):
+    plan = planned()
+    keeper, merch = world.users["warehouse"], world.users["merch"]
+    error = services.record_counting_error(
+        actor=merch,
+        plan=plan.number,
+        person=keeper.username,
+        product="BC-101",
+        source="customer_receipt",
+        expected=400,
+        actual=399,
+        note="客户收货少一箱",
+    )
+    assert error.penalty == Decimal("150") and error.difference == -1
+    assert error.person == keeper and error.recorded_by == merch
+    with pytest.raises(DomainError) as exc:
+        services.record_counting_error(
+            actor=merch, plan=plan.number, person=keeper.username, expected=5, actual=5
+        )
+    assert exc.value.code == "no_difference"
+    with pytest.raises(DomainError) as exc:
+        services.record_counting_error(
+            actor=merch, plan=plan.number, person="nobody", expected=5, actual=4
+        )
+    assert exc.value.code == "unknown_person"
+    with pytest.raises(DomainError) as exc:
+        services.record_counting_error(
+            actor=keeper, plan=plan.number, person=keeper.username, expected=5, actual=4
+        )
+    assert exc.value.kind == Kind.FORBIDDEN
+    assert CountingError.objects.count() == 1
+
+
+def test_container_types_are_edited_through_the_service(world):
+    admin = world.users["admin"]
+    ct = services.save_container_type(
+        actor=admin,
+        code="53HQ",
+        name="53' HQ",
+        kind="container",
+        inside_length_mm=16000,
+        inside_width_mm=2500,
+        inside_height_mm=2700,
+        door_width_mm=2400,
+        door_height_mm=2600,
+        max_payload_kg=25000,
+        cost=Decimal("7000"),
+    )
+    assert ct.history.count() == 1
+    with pytest.raises(DomainError) as exc:
+        services.save_container_type(actor=admin, code="53HQ", door_width_mm=3000)
+    assert exc.value.code == "invalid_container_type"
+    assert ContainerType.objects.get(code="53HQ").door_width_mm == 2400
+    with pytest.raises(DomainError) as exc:
+        services.save_container_type(actor=world.users["warehouse"], code="53HQ", cost=1)
+    assert exc.value.kind == Kind.FORBIDDEN
