@@ -244,6 +244,7 @@ def table(records: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
             "utilisation": mean(valid),
             "invalid_plain": sum(not r["valid_plain"] for r in mine),
             "invalid_support": sum(not r["valid_support"] for r in mine),
+            "nodes_median": sorted(r["nodes"] for r in mine)[len(mine) // 2],
         }
         ps = [r for r in theirs if r["class"] == cls]
         if ps:
@@ -401,23 +402,25 @@ def markdown(report: dict[str, Any]) -> str:
     jobs = report.get("jobs")
     at_a_time = "" if jobs is None else ("one at a time" if jobs == 1 else f"{jobs} at a time")
     lines = [
-        f"Measured {report['date']}: {limits} s per problem, {at_a_time}, "
-        f"workers {report['workers']}, seed {report['seed']}; machine: {m['cores']} cores, "
+        f"Measured {report['date']}: {limits} s per problem, "
+        + (f"{at_a_time}, " if at_a_time else "")
+        + f"workers {report['workers']}, seed {report['seed']}; machine: {m['cores']} cores, "
         f"{m['memory_gb']} GB, {m['cpu']}, Python {m['python']}.",
         "",
         "| class | problems | gendan, full support (%) | invalid plain | invalid support 1.0 |"
+        " median nodes |"
         + (
             " packingsolver box, no support: problems | its fill (%) |"
             " its cartons not fully supported (%) | gendan on the same problems (%) |"
             if has_ps
             else ""
         ),
-        "|---|---|---|---|---|" + ("---|---|---|---|" if has_ps else ""),
+        "|---|---|---|---|---|---|" + ("---|---|---|---|" if has_ps else ""),
     ]
     for r in rows:
         line = (
             f"| {r['class']} | {r['problems']} | {r['utilisation']} | "
-            f"{r['invalid_plain']} | {r['invalid_support']} |"
+            f"{r['invalid_plain']} | {r['invalid_support']} | {r['nodes_median']} |"
         )
         if has_ps:
             line += (
