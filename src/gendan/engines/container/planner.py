@@ -369,7 +369,14 @@ def _plan_groups(
     variants: list[int] = []
     weight = 0.0
     total = sum(volume_left)
-    section = container.width * container.height
+    # The cross-section a group can fill: cartons that may not be stacked to the roof (a
+    # stacking limit, fragile) fill only the height of their tallest allowed stack.
+    sections = [
+        container.width
+        * sum(_stack_height(cartons[i], container.height) * cartons[i].quantity for i in idx)
+        / sum(cartons[i].quantity for i in idx)
+        for idx in loading
+    ]
     for g, idx in enumerate(loading):
         sub = [cartons[i] for i in idx]
         # The group's search sees the spaces up to the depth its cartons (with those behind
@@ -380,7 +387,12 @@ def _plan_groups(
         cut = container.length
         if g + 1 < len(loading):
             planned = total - sum(volume_left[g + 1 :])
-            depth = min(planned / (section * GROUP_FILL), container.length * planned / total)
+            slabs = sum(volume_left[k] / sections[k] for k in range(g + 1)) / GROUP_FILL
+            depth = slabs
+            if sum(v / a for v, a in zip(volume_left, sections, strict=True)) > (
+                container.length * GROUP_FILL
+            ):  # over-full: each group gets its share of the length
+                depth = min(slabs, container.length * planned / total)
             cut = min(math.ceil(depth) + GROUP_MARGIN, container.length)
             room = _cut_at(spaces, cut, min_dim)
         search, state, best = _phase(
@@ -413,6 +425,15 @@ def _plan_groups(
             ).reshape(-1, 6)
             spaces = clear_to_door(spaces, boxes, container.length)
     return placements, variants
+
+
+def _stack_height(carton: CartonType, height: int) -> int:
+    """The tallest stack of this carton the container allows (its stacking limit and the
+    tallest way it may stand)."""
+    limit = carton.effective_stack_limit
+    if limit is None:
+        return height
+    return min(height, max(o[2] for o in carton.orientations()) * (limit + 1))
 
 
 def _front_of(
