@@ -100,9 +100,11 @@ def run_plan(
     time_limit: float,
     seed: int = 0,
     progress: Progress | None = None,
+    drops: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Plan one container of ``types[0]`` (``single``) or the cheapest set of the given types;
-    returns the stored ``containers`` and ``left_behind``."""
+    returns the stored ``containers`` and ``left_behind``. ``drops``: the cargo's groups in
+    delivery order, to keep each group's cartons together (the last drop loaded first)."""
     left_behind: list[dict[str, Any]] = []
     loadable: list[Cargo] = []
     for c in cargo:
@@ -120,16 +122,20 @@ def run_plan(
                 cartons,
                 time_limit=time_limit,
                 seed=seed,
-                progress=_engine_progress(progress, time_limit),
+                progress=_engine_progress(progress),
+                group_order=drops,
             )
             plans.append((plan, types[0]))
             rest = plan.left_behind
         else:
+            # every container of the set tries each type: the time limit is shared among them
             shipment = plan_shipment(
                 [container_of(ct) for ct in types],
                 cartons,
-                time_limit_per_plan=max(1.0, time_limit / max(1, len(types))),
+                time_limit=max(1.0, time_limit / max(1, len(types))),
                 seed=seed,
+                progress=_engine_progress(progress),
+                group_order=drops,
             )
             plans.extend((p, by_code[p.container.name]) for p in shipment.plans)
             rest = shipment.unloadable
@@ -143,12 +149,12 @@ def run_plan(
     return containers, left_behind
 
 
-def _engine_progress(progress: Progress | None, time_limit: float) -> Any:
+def _engine_progress(progress: Progress | None) -> Any:
     if progress is None:
         return None
 
     def report(figures: dict[str, float]) -> None:
-        progress(min(0.99, figures.get("seconds", 0.0) / max(time_limit, 0.001)))
+        progress(min(0.99, float(figures.get("fraction", 0.0))))
 
     return report
 

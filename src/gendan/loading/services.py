@@ -224,6 +224,11 @@ def compute_plan(plan_id: int) -> LoadingPlan | None:
         )
         for i in items
     ]
+    drops = None
+    if plan.keep_orders_together:
+        # the first delivery is the first drop: loaded last, nearest the door
+        firsts = sorted({(i.order.delivery_date, i.order.number) for i in items})
+        drops = [number for _day, number in firsts]
     if plan.container_type is not None:
         types = [plan.container_type]
     else:
@@ -244,6 +249,7 @@ def compute_plan(plan_id: int) -> LoadingPlan | None:
             time_limit=float(plan.time_limit_s),
             seed=plan.pk,
             progress=progress,
+            drops=drops,
         )
     except Exception as exc:  # the engine's bug must not lose the request
         log.exception("loading plan %s failed", plan.number)

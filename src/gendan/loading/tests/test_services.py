@@ -293,3 +293,16 @@ def test_container_types_are_edited_through_the_service(world):
     with pytest.raises(DomainError) as exc:
         services.save_container_type(actor=world.users["warehouse"], code="53HQ", cost=1)
     assert exc.value.kind == Kind.FORBIDDEN
+
+
+def test_keeping_orders_together_loads_the_last_drop_first(planned):
+    plan = planned(keep_orders_together=True)
+    order_of = {i.index: i.order for i in plan.items.select_related("order")}
+    container = plan.containers[0]
+    sequence = [order_of[row["item"]].number for row in container["placements"]]
+    runs = [n for k, n in enumerate(sequence) if k == 0 or sequence[k - 1] != n]
+    last_drop = max(order_of.values(), key=lambda o: o.delivery_date).number
+    assert runs[0] == last_drop and len(runs) == 2  # one order after the other, no mixing
+    for wall in container["walls"]:
+        assert len({order_of[s["item"]].number for s in wall["steps"]}) == 1
+    assert plan.left_behind == []  # 80 % of a 40HQ: grouping costs nothing here
