@@ -220,6 +220,18 @@ def record_count(request: HttpRequest, number: str, data: CountIn):
     return check_out(check)
 
 
+class ScanIn(Schema):
+    container: int = Field(1, ge=1, le=1000)
+    product: str = Field(min_length=1, max_length=40, description="The scanned product code")
+
+
+@router.post("/plans/{number}/scans", response={200: CheckOut, **errors(403, 404, 409)})
+def record_scan(request: HttpRequest, number: str, data: ScanIn):
+    """One carton scanned as it goes in: one more of that product in that container."""
+    check = services.record_scan(actor=caller(request), plan=number, **data.dict())
+    return check_out(check)
+
+
 class CloseIn(Schema):
     accept_difference: str = Field(
         "", max_length=2000, description="The reason to close although the counts differ"

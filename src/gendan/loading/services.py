@@ -414,6 +414,31 @@ def record_count(
         )
     if counted < 0:
         raise invalid("invalid_quantity", gettext("A count cannot be negative."), field="counted")
+    return _write_count(
+        actor=actor, plan=plan, container=container, wall=wall, product=product, counted=counted
+    )
+
+
+@verb(Perm.COUNT_LOADING)
+def record_scan(*, actor: Any, plan: str, container: int, product: str) -> CountCheck:
+    """One carton scanned (or its code typed) as it goes in: one more of that product."""
+    return _write_count(
+        actor=actor, plan=plan, container=container, wall=None, product=product.strip()
+    )
+
+
+@step
+def _write_count(
+    *,
+    actor: Any,
+    plan: str,
+    container: int,
+    wall: int | None,
+    product: str | None,
+    counted: int | None = None,
+) -> CountCheck:
+    """Set a count (``counted``) or add one carton to it (``counted`` None), under the plan's
+    lock, with the timeline event."""
     with transaction.atomic(durable=True):
         lp = _open_plan(plan)
         entry = next((c for c in lp.containers if c["index"] == container), None)
@@ -440,6 +465,11 @@ def record_count(
                     gettext("Product %(p)s is not in this loading.") % {"p": product},
                     field="product",
                 )
+        if counted is None:
+            now = LoadingCount.objects.filter(
+                plan=lp, container=container, wall=None, product=target
+            ).first()
+            counted = (now.counted if now else 0) + 1
         LoadingCount.objects.update_or_create(
             plan=lp,
             container=container,

@@ -186,21 +186,28 @@ def plan_count(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         counted = request.POST.get("counted", "").strip()
         target = request.POST.get("target", "")
+        scanned = request.POST.get("scan", "").strip()
         try:
-            if not counted.isdigit():
+            if scanned:
+                by = "product"
+                services.record_scan(
+                    actor=request.user, plan=number, container=container, product=scanned
+                )
+            elif not counted.isdigit():
                 raise DomainError(
                     "invalid_quantity",
                     COUNT_NUMBER_REQUIRED,
                     kind=Kind.INVALID,
                 )
-            services.record_count(
-                actor=request.user,
-                plan=number,
-                container=container,
-                counted=int(counted),
-                wall=int(target) if by == "wall" and target.isdigit() else None,
-                product=target if by == "product" else None,
-            )
+            else:
+                services.record_count(
+                    actor=request.user,
+                    plan=number,
+                    container=container,
+                    counted=int(counted),
+                    wall=int(target) if by == "wall" and target.isdigit() else None,
+                    product=target if by == "product" else None,
+                )
         except DomainError as exc:
             error = str(exc.message)
             if not request.htmx:

@@ -306,3 +306,20 @@ def test_keeping_orders_together_loads_the_last_drop_first(planned):
     for wall in container["walls"]:
         assert len({order_of[s["item"]].number for s in wall["steps"]}) == 1
     assert plan.left_behind == []  # 80 % of a 40HQ: grouping costs nothing here
+
+
+def test_each_scan_adds_one_carton_of_the_product(world, planned):
+    plan = planned()
+    keeper = world.users["warehouse"]
+    for _ in range(3):
+        check = services.record_scan(actor=keeper, plan=plan.number, container=1, product="BC-301")
+    row = next(r for r in check.rows if r.product == "BC-301")
+    assert row.counted == 3 and row.expected == 100 and row.difference == -97
+    # a typed correction replaces the scanned figure
+    check = services.record_count(
+        actor=keeper, plan=plan.number, container=1, product="BC-301", counted=100
+    )
+    assert next(r for r in check.rows if r.product == "BC-301").matches
+    with pytest.raises(DomainError) as exc:
+        services.record_scan(actor=keeper, plan=plan.number, container=1, product="XX-1")
+    assert exc.value.code == "product_not_in_plan"

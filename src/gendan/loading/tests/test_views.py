@@ -131,3 +131,19 @@ def test_loading_sheet_pdf_is_a_chinese_pdf(client, world, planned):
     pdf.close()
     assert "出运通知单" in text and plan.number in text and "门 door" in text
     assert "产品 BC-101" in text and "合计" in text
+
+
+def test_scanning_counts_product_by_product(client, world, planned):
+    plan = planned()
+    client.force_login(world.users["warehouse"])
+    page = client.get(f"/loading/{plan.number}/count/?by=product").content.decode()
+    assert 'data-testid="scan-input"' in page
+    for code in ("BC-301", "BC-301", "NOPE"):
+        answer = client.post(
+            f"/loading/{plan.number}/count/",
+            {"container": "1", "by": "product", "scan": code},
+            headers={"HX-Request": "true"},
+        )
+    body = answer.content.decode()
+    assert 'data-testid="count-error"' in body  # the unknown code is refused, nothing lost
+    assert 'data-count-row="BC-301"' in body and 'data-difference="-98"' in body
