@@ -51,8 +51,20 @@ def save_container_type(request: HttpRequest, code: str, data: ContainerTypeIn):
     return container_type_out(ct)
 
 
+class LineIn(Schema):
+    order: str = Field(min_length=1, max_length=20)
+    line: int = Field(ge=1, le=100_000, description="The order's line number")
+    quantity: int | None = Field(None, ge=1, le=10_000_000, description="Null: all not shipped")
+
+
 class PlanIn(Schema):
-    notices: list[str] = Field(min_length=1, max_length=50, description="Shipping notice numbers")
+    notices: list[str] = Field([], max_length=50, description="Shipping notice numbers")
+    lines: list[LineIn] = Field(
+        [], max_length=500, description="Order lines picked before any shipping notice"
+    )
+    orders: list[str] = Field(
+        [], max_length=50, description="Orders whose lines not yet shipped are all planned"
+    )
     container_type: str | None = Field(
         None, description="A container type code; null = the cheapest set of the kind"
     )
@@ -86,7 +98,8 @@ class ItemOut(Schema):
     index: int
     product: str
     order: str
-    notice: str
+    line: int
+    notice: str | None
     cartons: int
 
 
@@ -178,7 +191,8 @@ def plan_out(plan: LoadingPlan, *, placements: bool = False) -> dict[str, Any]:
                 "index": i.index,
                 "product": i.product.code,
                 "order": i.order.number,
-                "notice": i.notice_line.notice.number,
+                "line": i.order_line.line_no,
+                "notice": i.notice_line.notice.number if i.notice_line else None,
                 "cartons": i.cartons,
             }
             for i in sorted(plan.items.all(), key=lambda i: i.index)
@@ -198,7 +212,9 @@ def plan_out(plan: LoadingPlan, *, placements: bool = False) -> dict[str, Any]:
 
 @router.post("/plans", response={202: PlanOut, **errors(403, 409)})
 def request_plan(request: HttpRequest, data: PlanIn):
-    plan = services.request_loading_plan(actor=caller(request), **data.dict())
+    values = data.dict()
+    values["lines"] = [services.LinePick(**line) for line in values["lines"]]
+    plan = services.request_loading_plan(actor=caller(request), **values)
     return Status(202, plan_out(selectors.get_plan(caller(request), plan.number)))
 
 

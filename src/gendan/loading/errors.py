@@ -24,3 +24,5 @@ class Code(StrEnum):
     UNKNOWN_PERSON = "unknown_person"
     NO_DIFFERENCE = "no_difference"
     INVALID_CONTAINER_TYPE = "invalid_container_type"
+    UNKNOWN_ORDER = "unknown_order"
+    ORDER_FINISHED = "order_finished"

@@ -141,12 +141,18 @@ class LoadingPlan(models.Model):
 
 
 class LoadingItem(models.Model):
-    """Cartons of one shipping-notice line to load: the engine's carton type ``index``."""
+    """Cartons of one order line to load (from a shipping notice, or picked before any notice
+    to see what a booking needs): the engine's carton type ``index``."""
 
     plan = models.ForeignKey(LoadingPlan, on_delete=models.CASCADE, related_name="items")
     index = models.PositiveSmallIntegerField()
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="+")
     notice_line = models.ForeignKey(
-        "shipping.ShippingNoticeLine", on_delete=models.PROTECT, related_name="+"
+        "shipping.ShippingNoticeLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")

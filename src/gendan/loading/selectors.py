@@ -30,6 +30,7 @@ def get_plan(actor: Any, number: str) -> LoadingPlan:
             "items__product",
             "items__order",
             "items__notice_line__notice",
+            "items__order_line",
             "counts__product",
             "notices",
         )

@@ -39,7 +39,9 @@ from gendan.loading.models import (
     PlanStatus,
     VehicleKind,
 )
+from gendan.orders.models import Order
 from gendan.orders.numbering import next_number
+from gendan.orders.workflow import FINISHED
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
@@ -64,23 +66,47 @@ def _orders_of(plan: LoadingPlan) -> list[Any]:
 # --- planning ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LinePick:
+    """Part of an order line to plan before any shipping notice (None: all not yet shipped)."""
+
+    order: str
+    line: int
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class _Pick:
+    order: Any
+    order_line: Any
+    notice_line: Any
+    quantity: int
+
+
 @verb(Perm.PLAN_LOADING)
 def request_loading_plan(
     *,
     actor: Any,
-    notices: Iterable[str],
+    notices: Iterable[str] = (),
+    lines: Iterable[LinePick] = (),
+    orders: Iterable[str] = (),
     container_type: str | None = None,
     kind: str = VehicleKind.CONTAINER,
     time_limit_s: int = 5,
     keep_orders_together: bool = False,
 ) -> LoadingPlan:
-    """Ask for a loading plan of the goods on these shipping notices: in one container of the
-    given type, or (no type) in the cheapest set of containers of the kind. The plan is computed
-    by a background task once the request is committed."""
+    """Ask for a loading plan: of the goods on these shipping notices, or of order lines picked
+    before any notice (``lines``; ``orders``: every line of these orders not yet shipped), in
+    one container of the given type or (no type) in the cheapest set of the kind. The plan is
+    computed by a background task once the request is committed."""
     numbers = sorted({n.strip() for n in notices if n and n.strip()})
-    if not numbers:
+    wanted = list(lines)
+    whole_orders = sorted({n.strip() for n in orders if n and n.strip()})
+    if not numbers and not wanted and not whole_orders:
         raise invalid(
-            Code.NO_NOTICES, gettext("Choose at least one shipping notice."), field="notices"
+            Code.NO_NOTICES,
+            gettext("Choose at least one shipping notice or order."),
+            field="notices",
         )
     if not 1 <= int(time_limit_s) <= MAX_TIME_LIMIT_S:
         raise invalid(
@@ -89,55 +115,20 @@ def request_loading_plan(
             % {"max": MAX_TIME_LIMIT_S},
             field="time_limit_s",
         )
-    chosen: ContainerType | None = None
-    if container_type:
-        chosen = ContainerType.objects.filter(code=container_type, active=True).first()
-        if chosen is None:
-            raise invalid(
-                Code.UNKNOWN_CONTAINER_TYPE,
-                gettext("Unknown container type %(code)s.") % {"code": container_type},
-                field="container_type",
-            )
-        kind = chosen.kind
-    elif kind not in VehicleKind.values:
-        raise invalid(Code.UNKNOWN_CONTAINER_TYPE, gettext("Unknown vehicle kind."), field="kind")
-    elif not ContainerType.objects.filter(kind=kind, active=True).exists():
-        raise invalid(
-            Code.UNKNOWN_CONTAINER_TYPE,
-            gettext("No active container type of this kind."),
-            field="kind",
-        )
+    chosen = _chosen_type(container_type, kind)
+    kind = chosen.kind if chosen else kind
     with transaction.atomic(durable=True):
-        found = list(
-            ShippingNotice.objects.filter(number__in=numbers)
-            .select_related("order")
-            .prefetch_related("lines__line__product")
-            .order_by("order__delivery_date", "number")
-        )
-        missing = sorted(set(numbers) - {n.number for n in found})
-        if missing:
-            raise invalid(
-                Code.NO_NOTICES,
-                gettext("Unknown shipping notice %(n)s.") % {"n": ", ".join(missing)},
-                field="notices",
-            )
-        closed = [n.number for n in found if n.status != ShippingStatus.ISSUED]
-        if closed:
-            raise _refuse(
-                Code.NOTICE_NOT_OPEN,
-                gettext("Shipping notice %(n)s has already shipped or was cancelled.")
-                % {"n": ", ".join(closed)},
-                notices=closed,
-            )
+        found = _notices(numbers)
+        picks = [_Pick(n.order, nl.line, nl, nl.quantity) for n in found for nl in n.lines.all()]
+        picks += _line_picks(wanted, whole_orders)
         unsized = sorted(
             {
-                nl.line.product.code
-                for n in found
-                for nl in n.lines.all()
+                p.order_line.product.code
+                for p in picks
                 if min(
-                    nl.line.product.carton_length_cm,
-                    nl.line.product.carton_width_cm,
-                    nl.line.product.carton_height_cm,
+                    p.order_line.product.carton_length_cm,
+                    p.order_line.product.carton_width_cm,
+                    p.order_line.product.carton_height_cm,
                 )
                 <= 0
             }
@@ -159,22 +150,19 @@ def request_loading_plan(
             requested_by=actor,
         )
         plan.notices.set(found)
-        items = []
-        for n in found:
-            for nl in n.lines.all():
-                product = nl.line.product
-                items.append(
-                    LoadingItem(
-                        plan=plan,
-                        index=len(items),
-                        notice_line=nl,
-                        product=product,
-                        order=n.order,
-                        cartons=planning.cartons_for(nl.quantity, product.units_per_carton),
-                    )
-                )
-        LoadingItem.objects.bulk_create(items)
-        for order in {n.order_id: n.order for n in found}.values():
+        LoadingItem.objects.bulk_create(
+            LoadingItem(
+                plan=plan,
+                index=k,
+                order_line=p.order_line,
+                notice_line=p.notice_line,
+                product=p.order_line.product,
+                order=p.order,
+                cartons=planning.cartons_for(p.quantity, p.order_line.product.units_per_carton),
+            )
+            for k, p in enumerate(picks)
+        )
+        for order in {p.order.pk: p.order for p in picks}.values():
             record(
                 kind=EventKind.LOADING_PLANNED,
                 actor=actor,
@@ -183,6 +171,109 @@ def request_loading_plan(
             )
         transaction.on_commit(lambda: _enqueue(plan.pk))
     return plan
+
+
+def _chosen_type(code: str | None, kind: str) -> ContainerType | None:
+    if code:
+        chosen = ContainerType.objects.filter(code=code, active=True).first()
+        if chosen is None:
+            raise invalid(
+                Code.UNKNOWN_CONTAINER_TYPE,
+                gettext("Unknown container type %(code)s.") % {"code": code},
+                field="container_type",
+            )
+        return chosen
+    if kind not in VehicleKind.values:
+        raise invalid(Code.UNKNOWN_CONTAINER_TYPE, gettext("Unknown vehicle kind."), field="kind")
+    if not ContainerType.objects.filter(kind=kind, active=True).exists():
+        raise invalid(
+            Code.UNKNOWN_CONTAINER_TYPE,
+            gettext("No active container type of this kind."),
+            field="kind",
+        )
+    return None
+
+
+def _notices(numbers: list[str]) -> list[ShippingNotice]:
+    found = list(
+        ShippingNotice.objects.filter(number__in=numbers)
+        .select_related("order")
+        .prefetch_related("lines__line__product")
+        .order_by("order__delivery_date", "number")
+    )
+    missing = sorted(set(numbers) - {n.number for n in found})
+    if missing:
+        raise invalid(
+            Code.NO_NOTICES,
+            gettext("Unknown shipping notice %(n)s.") % {"n": ", ".join(missing)},
+            field="notices",
+        )
+    closed = [n.number for n in found if n.status != ShippingStatus.ISSUED]
+    if closed:
+        raise _refuse(
+            Code.NOTICE_NOT_OPEN,
+            gettext("Shipping notice %(n)s has already shipped or was cancelled.")
+            % {"n": ", ".join(closed)},
+            notices=closed,
+        )
+    return found
+
+
+def _line_picks(wanted: list[LinePick], whole_orders: list[str]) -> list[_Pick]:
+    """Order lines picked before a shipping notice: what is not shipped yet, or less."""
+    numbers = sorted({w.order for w in wanted} | set(whole_orders))
+    if not numbers:
+        return []
+    found = {
+        o.number: o
+        for o in Order.objects.filter(number__in=numbers)
+        .select_related("customer")
+        .prefetch_related("lines__product")
+    }
+    missing = sorted(set(numbers) - set(found))
+    if missing:
+        raise invalid(
+            Code.UNKNOWN_ORDER,
+            gettext("Unknown order %(n)s.") % {"n": ", ".join(missing)},
+            field="lines",
+        )
+    finished = sorted(n for n, o in found.items() if o.status in FINISHED)
+    if finished:
+        raise _refuse(
+            Code.ORDER_FINISHED,
+            gettext("Order %(n)s is closed or cancelled.") % {"n": ", ".join(finished)},
+            orders=finished,
+        )
+    picks: list[_Pick] = []
+    for number in whole_orders:
+        order = found[number]
+        picks += [
+            _Pick(order, line, None, line.quantity - line.shipped_qty)
+            for line in order.lines.all()
+            if line.quantity > line.shipped_qty
+        ]
+    for w in wanted:
+        order = found[w.order]
+        line = next((ln for ln in order.lines.all() if ln.line_no == w.line), None)
+        if line is None:
+            raise invalid(
+                Code.UNKNOWN_ORDER,
+                gettext("Order %(n)s has no line %(line)s.") % {"n": w.order, "line": w.line},
+                field="lines",
+            )
+        free = line.quantity - line.shipped_qty
+        quantity = free if w.quantity is None else w.quantity
+        if not 1 <= quantity <= free:
+            raise invalid(
+                "invalid_quantity",
+                gettext("Line %(line)s of %(n)s: %(qty)s asked, %(free)s not shipped yet.")
+                % {"line": w.line, "n": w.order, "qty": quantity, "free": free},
+                field="lines",
+            )
+        picks.append(_Pick(order, line, None, quantity))
+    if not picks:
+        raise _refuse(Code.NO_NOTICES, gettext("Everything on these orders is shipped already."))
+    return picks
 
 
 def _enqueue(plan_id: int) -> None:

@@ -48,7 +48,9 @@ def loading_home(request: HttpRequest) -> HttpResponse:
     if not request.user.can(Perm.VIEW_ALL):
         raise PermissionDenied
     chosen = set(request.POST.getlist("notices") or request.GET.getlist("notice"))
+    orders = request.POST.get("orders", request.GET.get("order", ""))
     form = {
+        "orders": orders,
         "container": request.POST.get("container", "40HQ"),
         "time_limit": request.POST.get("time_limit", "5"),
         "keep_orders_together": request.POST.get("keep_orders_together") == "on",
@@ -59,6 +61,7 @@ def loading_home(request: HttpRequest) -> HttpResponse:
             plan = services.request_loading_plan(
                 actor=request.user,
                 notices=sorted(chosen),
+                orders=orders.replace(",", " ").split(),
                 container_type=None if container in CHEAPEST else container,
                 kind=CHEAPEST.get(container, "container"),
                 time_limit_s=int(form["time_limit"]) if form["time_limit"].isdigit() else 0,

@@ -7,9 +7,6 @@ from django.utils import timezone
 
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 
-# the browser and its page, for the loading walk in a real browser
-from gendan.web.tests.conftest import browser_page, chromium  # noqa: F401
-
 
 @pytest.fixture
 def notices(world) -> list[str]:

@@ -93,6 +93,12 @@ def test_refusals_are_coded(http, world, notices):
     nobody = http.post("/loading/plans", http.token("finance"), {"notices": notices})
     assert nobody.status == 403
     assert http.get("/loading/plans/LP-2000-000001", merch).status == 404
+    line = http.post(
+        "/loading/plans",
+        merch,
+        {"lines": [{"order": "SO-1999-000001", "line": 1}], "container_type": "40HQ"},
+    )
+    assert line.status == 422 and line.body["code"] == "unknown_order"
     types = http.get("/loading/container-types", merch).body
     assert {"20GP", "40GP", "40HQ", "45HQ"} <= {t["code"] for t in types}
 

@@ -323,3 +323,26 @@ def test_each_scan_adds_one_carton_of_the_product(world, planned):
     with pytest.raises(DomainError) as exc:
         services.record_scan(actor=keeper, plan=plan.number, container=1, product="XX-1")
     assert exc.value.code == "product_not_in_plan"
+
+
+def test_order_lines_are_planned_before_any_shipping_notice(world, planned):
+    order = world.order(lines=[("BC-101", 1200, "12.50"), ("FN-101", 30, "300")], to="released")
+    plan = planned(notices=[], orders=[order.number], container_type="20GP")
+    assert plan.status == PlanStatus.DONE and not plan.notices.exists()
+    assert sorted((i.product.code, i.cartons) for i in plan.items.all()) == [
+        ("BC-101", 100),  # 12 a carton
+        ("FN-101", 30),
+    ]
+    assert all(i.notice_line is None for i in plan.items.all())
+    part = planned(
+        notices=[], lines=[services.LinePick(order.number, 1, 120)], container_type="20GP"
+    )
+    assert [i.cartons for i in part.items.all()] == [10]
+    for bad, code in [
+        (services.LinePick(order.number, 9), "unknown_order"),
+        (services.LinePick(order.number, 1, 5000), "invalid_quantity"),
+        (services.LinePick("SO-1999-000001", 1), "unknown_order"),
+    ]:
+        with pytest.raises(DomainError) as exc:
+            services.request_loading_plan(actor=world.users["merch"], lines=[bad])
+        assert exc.value.code == code

@@ -30,7 +30,7 @@ def test_plan_form_refuses_without_a_notice_and_keeps_the_choice(client, world, 
     answer = client.post("/loading/", {"container": "20GP", "time_limit": "30"}, follow=True)
     text = answer.content.decode()
     with translation.override("zh-hans"):
-        assert str(services.gettext("Choose at least one shipping notice.")) in text
+        assert str(services.gettext("Choose at least one shipping notice or order.")) in text
     assert 'value="20GP" selected' in text and not LoadingPlan.objects.exists()
 
 
