@@ -38,7 +38,7 @@ def container_type_out(ct: ContainerType) -> dict[str, Any]:
     return {f: getattr(ct, f) for f in ContainerTypeOut.model_fields}
 
 
-@router.get("/container-types", response=list[ContainerTypeOut])
+@router.get("/container-types", response={200: list[ContainerTypeOut], **errors()})
 def list_container_types(request: HttpRequest, include_inactive: bool = False):
     return [
         container_type_out(ct) for ct in selectors.container_types(active_only=not include_inactive)

@@ -476,6 +476,18 @@ def count_check(plan: LoadingPlan) -> CountCheck:
     return CountCheck(rows, totals, reasons)
 
 
+def _product_in(plan: LoadingPlan, code: str) -> Product:
+    """A product the plan loads, or the refusal that names it."""
+    product = Product.objects.filter(code=code, pk__in=plan.items.values("product_id")).first()
+    if product is None:
+        raise invalid(
+            Code.PRODUCT_NOT_IN_PLAN,
+            gettext("Product %(p)s is not in this loading.") % {"p": code},
+            field="product",
+        )
+    return product
+
+
 def _open_plan(number: str) -> LoadingPlan:
     plan = LoadingPlan.objects.select_for_update().filter(number=number).first()
     if plan is None:
@@ -547,15 +559,7 @@ def _write_count(
                 field="wall",
             )
         if product is not None:
-            target = Product.objects.filter(
-                code=product, pk__in=lp.items.values("product_id")
-            ).first()
-            if target is None:
-                raise invalid(
-                    Code.PRODUCT_NOT_IN_PLAN,
-                    gettext("Product %(p)s is not in this loading.") % {"p": product},
-                    field="product",
-                )
+            target = _product_in(lp, product)
         if counted is None:
             now = LoadingCount.objects.filter(
                 plan=lp, container=container, wall=None, product=target
@@ -672,17 +676,7 @@ def record_counting_error(
                 gettext("Unknown person %(p)s.") % {"p": person},
                 field="person",
             )
-        target = None
-        if product:
-            target = Product.objects.filter(
-                code=product, pk__in=lp.items.values("product_id")
-            ).first()
-            if target is None:
-                raise invalid(
-                    Code.PRODUCT_NOT_IN_PLAN,
-                    gettext("Product %(p)s is not in this loading.") % {"p": product},
-                    field="product",
-                )
+        target = _product_in(lp, product) if product else None
         error = CountingError.objects.create(
             plan=lp,
             person=who,
