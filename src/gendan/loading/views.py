@@ -21,7 +21,8 @@ from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
 from gendan.loading import pictures, selectors, services
 from gendan.loading.excel import export_counting_errors
-from gendan.loading.models import ErrorSource, LoadingPlan, PlanStatus
+from gendan.loading.forms import ContainerTypeForm
+from gendan.loading.models import ContainerType, ErrorSource, LoadingPlan, PlanStatus
 from gendan.shipping.documents import font_url, render_pdf
 
 TIME_LIMITS = (5, 30, 60)
@@ -375,3 +376,26 @@ def container_type_list(request: HttpRequest) -> HttpResponse:
         "can_edit": request.user.can(Perm.MANAGE_CONTAINER_TYPES),
     }
     return render(request, "loading/container_types.html", context)
+
+
+@login_required
+def container_type_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Create or change a container or truck type (the service checks sizes and the door)."""
+    if not request.user.can(Perm.MANAGE_CONTAINER_TYPES):
+        raise PermissionDenied
+    existing = ContainerType.objects.filter(code=code).first() if code else None
+    if code and existing is None:
+        raise Http404(code)
+    form = ContainerTypeForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "code"}
+        try:
+            services.save_container_type(
+                actor=request.user, code=code or form.cleaned_data["code"], **values
+            )
+        except DomainError as exc:
+            form.add_error(exc.details.get("field") or None, str(exc.message))
+        else:
+            messages.success(request, gettext("Saved."))
+            return HttpResponseRedirect(reverse("web:container_types"))
+    return render(request, "loading/container_type_form.html", {"form": form, "code": code})

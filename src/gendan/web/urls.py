@@ -102,6 +102,16 @@ urlpatterns = [
         name="container_types",
     ),
     path(
+        "loading/container-types/new/",
+        loading_views.container_type_edit,
+        name="container_type_new",
+    ),
+    path(
+        "loading/container-types/<str:code>/",
+        loading_views.container_type_edit,
+        name="container_type_edit",
+    ),
+    path(
         "counting-errors/",
         loading_views.counting_error_register,
         name="counting_errors",

@@ -147,3 +147,30 @@ def test_scanning_counts_product_by_product(client, world, planned):
     body = answer.content.decode()
     assert 'data-testid="count-error"' in body  # the unknown code is refused, nothing lost
     assert 'data-count-row="BC-301"' in body and 'data-difference="-98"' in body
+
+
+def test_container_types_are_edited_on_a_page_and_the_service_checks_the_door(client, world):
+    fields = {
+        "code": "20RF",
+        "name": "20' reefer",
+        "kind": "container",
+        "inside_length_mm": "5450",
+        "inside_width_mm": "2290",
+        "inside_height_mm": "2260",
+        "door_width_mm": "2400",  # wider than the inside: refused
+        "door_height_mm": "2200",
+        "max_payload_kg": "27000",
+        "cost": "4000",
+        "active": "on",
+    }
+    client.force_login(world.users["merch"])
+    page = client.post("/loading/container-types/new/", fields).content.decode()
+    with translation.override("zh-hans"):
+        assert str(services.gettext("The door cannot be larger than the inside.")) in page
+    assert not services.ContainerType.objects.filter(code="20RF").exists()
+    answer = client.post("/loading/container-types/new/", {**fields, "door_width_mm": "2200"})
+    assert answer.status_code == 302
+    ct = services.ContainerType.objects.get(code="20RF")
+    assert ct.door_width_mm == 2200 and ct.history.first().history_user == world.users["merch"]
+    client.force_login(world.users["warehouse"])
+    assert client.get("/loading/container-types/new/").status_code == 403
