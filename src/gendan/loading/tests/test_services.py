@@ -32,13 +32,11 @@ def test_common_container_types_are_seeded_as_data():
     assert hq.door_height_mm < hq.inside_height_mm and hq.max_payload_kg > 20000
 
 
-def test_request_waits_for_the_worker_which_computes_the_plan(
-    world, notices, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        plan = services.request_loading_plan(
-            actor=world.users["merch"], notices=notices, container_type="40HQ", time_limit_s=1
-        )
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
+def test_request_waits_for_the_worker_which_computes_the_plan(world, notices):
+    plan = services.request_loading_plan(
+        actor=world.users["merch"], notices=notices, container_type="40HQ", time_limit_s=1
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.QUEUED and plan.progress == 0
     # the enqueued task runs in the database-backed worker
