@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 User = settings.AUTH_USER_MODEL
@@ -70,7 +71,7 @@ class ContainerType(models.Model):
 class PlanStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Planning")
-    DONE = "done", _("Planned")
+    DONE = "done", pgettext_lazy("loading plan status", "Planned")
     FAILED = "failed", _("Failed")
 
 
