@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet, Sum
 from gendan.accounts.guards import require
 from gendan.accounts.permissions import Perm
 from gendan.errors import not_found
-from gendan.loading.models import ContainerType, CountingError, LoadingPlan
+from gendan.loading.models import ContainerType, CountingError, LoadingPlan, LoadingStatus
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 
 PLAN_LIST_SIZE = 50
@@ -59,6 +59,22 @@ def notices_waiting(actor: Any) -> list[ShippingNotice]:
         .select_related("order__customer")
         .annotate(lines_count=Count("lines"))
         .order_by("ship_date", "number")[:200]
+    )
+
+
+OPEN_LOADINGS_SHOWN = 10
+
+
+def open_loadings(actor: Any) -> list[LoadingPlan]:
+    """Plans still running, failed, or planned and not closed: Today's loading section
+    (2 queries)."""
+    if not (actor.can(Perm.PLAN_LOADING) or actor.can(Perm.COUNT_LOADING)):
+        return []
+    return list(
+        LoadingPlan.objects.exclude(loading_status=LoadingStatus.CLOSED)
+        .select_related("container_type")
+        .prefetch_related("notices")
+        .order_by("requested_at", "id")[:OPEN_LOADINGS_SHOWN]
     )
 
 

@@ -174,3 +174,12 @@ def test_container_types_are_edited_on_a_page_and_the_service_checks_the_door(cl
     assert ct.door_width_mm == 2200 and ct.history.first().history_user == world.users["merch"]
     client.force_login(world.users["warehouse"])
     assert client.get("/loading/container-types/new/").status_code == 403
+
+
+def test_today_shows_the_loadings_still_open(client, world, planned):
+    plan = planned()
+    client.force_login(world.users["warehouse"])
+    page = client.get("/").content.decode()
+    assert 'data-section="loadings"' in page and f'data-plan="{plan.number}"' in page
+    client.force_login(world.users["finance"])
+    assert 'data-section="loadings"' not in client.get("/").content.decode()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
+from gendan.loading.selectors import open_loadings
 from gendan.orders.review import Bucket, Review, ReviewFilter, daily_review, team_choices
 
 
@@ -50,6 +51,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "choices": team_choices() if review.team else None,
         "show_prices": request.user.can(Perm.VIEW_PRICES),
         "can_complete": request.user.can(Perm.LOG_COMMUNICATION),
+        "loadings": open_loadings(request.user),
     }
     return render(request, "orders/today.html", context)
 
