@@ -56,11 +56,13 @@ def _refuse(code: str, message: str, **details: Any) -> DomainError:
     return DomainError(code, message, kind=Kind.REFUSED, details=details)
 
 
-def _orders_of(plan: LoadingPlan) -> list[Any]:
-    seen: dict[int, Any] = {}
-    for notice in plan.notices.select_related("order__customer"):
-        seen.setdefault(notice.order_id, notice.order)
-    return list(seen.values())
+def _orders_of(plan: LoadingPlan) -> list[Order]:
+    """The orders whose goods the plan loads (their timelines tell of the loading)."""
+    return list(
+        Order.objects.filter(pk__in=plan.items.values("order_id"))
+        .select_related("customer")
+        .order_by("pk")
+    )
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -344,3 +344,18 @@ def test_order_lines_are_planned_before_any_shipping_notice(world, planned):
         with pytest.raises(DomainError) as exc:
             services.request_loading_plan(actor=world.users["merch"], lines=[bad])
         assert exc.value.code == code
+
+
+def test_a_plan_of_order_lines_writes_the_count_into_the_order_timeline(world, planned):
+    order = world.order(lines=[("BC-101", 240, "12.50")], to="released")
+    plan = planned(notices=[], orders=[order.number], container_type="VAN-4.2")
+    wall = plan.containers[0]["walls"][0]
+    services.record_count(
+        actor=world.users["warehouse"],
+        plan=plan.number,
+        container=1,
+        wall=wall["number"],
+        counted=wall["count"],
+    )
+    kinds = set(Event.objects.filter(order=order).values_list("kind", flat=True))
+    assert {EventKind.LOADING_PLANNED, EventKind.LOADING_COUNTED} <= kinds
