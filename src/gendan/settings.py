@@ -138,7 +138,10 @@ TASKS = {
     }
 }
 
-# Loading (装柜): what a counting error found after loading costs the person who counted.
+# Loading (装柜): processes one loading plan searches in (the engine's search variants share
+# them out; 1 = the worker's own process only).
+GENDAN_PLANNING_WORKERS = int(os.environ.get("GENDAN_PLANNING_WORKERS", "1"))
+# What a counting error found after loading costs the person who counted.
 GENDAN_COUNTING_ERROR_PENALTY = os.environ.get("GENDAN_COUNTING_ERROR_PENALTY", "200")
 GENDAN_COUNTING_ERROR_CURRENCY = os.environ.get("GENDAN_COUNTING_ERROR_CURRENCY", "CNY")
 

@@ -101,6 +101,7 @@ def run_plan(
     seed: int = 0,
     progress: Progress | None = None,
     drops: list[str] | None = None,
+    workers: int = 1,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Plan one container of ``types[0]`` (``single``) or the cheapest set of the given types;
     returns the stored ``containers`` and ``left_behind``. ``drops``: the cargo's groups in
@@ -124,6 +125,7 @@ def run_plan(
                 seed=seed,
                 progress=_engine_progress(progress),
                 group_order=drops,
+                workers=workers,
             )
             plans.append((plan, types[0]))
             rest = plan.left_behind
@@ -136,6 +138,7 @@ def run_plan(
                 seed=seed,
                 progress=_engine_progress(progress),
                 group_order=drops,
+                workers=workers,
             )
             plans.extend((p, by_code[p.container.name]) for p in shipment.plans)
             rest = shipment.unloadable

@@ -343,6 +343,7 @@ def compute_plan(plan_id: int) -> LoadingPlan | None:
             seed=plan.pk,
             progress=progress,
             drops=drops,
+            workers=settings.GENDAN_PLANNING_WORKERS,
         )
     except Exception as exc:  # the engine's bug must not lose the request
         log.exception("loading plan %s failed", plan.number)

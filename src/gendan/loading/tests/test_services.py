@@ -359,3 +359,10 @@ def test_a_plan_of_order_lines_writes_the_count_into_the_order_timeline(world, p
     )
     kinds = set(Event.objects.filter(order=order).values_list("kind", flat=True))
     assert {EventKind.LOADING_PLANNED, EventKind.LOADING_COUNTED} <= kinds
+
+
+@override_settings(GENDAN_PLANNING_WORKERS=2)
+def test_a_plan_may_search_in_several_processes(planned):
+    plan = planned()
+    assert plan.status == PlanStatus.DONE and plan.error == ""
+    assert sum(plan.containers[0]["loaded"].values()) == 700
