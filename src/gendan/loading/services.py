@@ -472,7 +472,7 @@ def count_check(plan: LoadingPlan) -> CountCheck:
         reasons.append(
             Reason(
                 Code.NOT_ALL_LOADED,
-                gettext("The plan leaves cartons of the shipping notice behind: %(list)s.")
+                gettext("The plan leaves cartons to load behind: %(list)s.")
                 % {"list": ", ".join(f"{code} {want - got}" for code, want, got in short)},
             )
         )
