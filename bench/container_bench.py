@@ -159,11 +159,20 @@ def packingsolver_plan(prob: Any, time_limit: float) -> dict[str, object]:
     return {"problem": prob.number, "solver": "packingsolver box", "placements": placements}
 
 
-def init_worker(solver: str) -> None:
+def init_worker(solver: str, workers: int = 1) -> None:
     if solver == "gendan":
-        from gendan.engines.container.planner import warm_up
+        from gendan.engines.container.model import CartonType, Container
+        from gendan.engines.container.planner import plan_container, warm_up
 
         warm_up()
+        if workers > 1:  # start the worker processes before the first timed plan
+            plan_container(
+                Container(4, 2, 2),
+                [CartonType("a", 1, 1, 1, 3)],
+                time_limit=None,
+                max_nodes=5,
+                workers=workers,
+            )
 
 
 def solve(task: dict[str, Any]) -> dict[str, Any]:
@@ -357,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if args.jobs <= 1:
-        init_worker(args.solver)
+        init_worker(args.solver, args.workers)
         for t in todo:
             record(solve(t))
     else:
@@ -365,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             args.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
-            initargs=(args.solver,),
+            initargs=(args.solver, args.workers),
         ) as pool:
             for fut in as_completed([pool.submit(solve, t) for t in todo]):
                 record(fut.result())
