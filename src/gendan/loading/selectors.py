@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from gendan.accounts.guards import require
 from gendan.accounts.permissions import Perm
 from gendan.errors import not_found
-from gendan.loading.models import ContainerType, CountingError, LoadingPlan, LoadingStatus
+from gendan.loading.models import (
+    ContainerType,
+    CountingError,
+    LoadingCount,
+    LoadingPlan,
+    LoadingStatus,
+)
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 
 PLAN_LIST_SIZE = 50
@@ -31,7 +37,7 @@ def get_plan(actor: Any, number: str) -> LoadingPlan:
             "items__order",
             "items__notice_line__notice",
             "items__order_line",
-            "counts__product",
+            Prefetch("counts", LoadingCount.objects.select_related("product", "counted_by")),
             "notices",
         )
         .filter(number=number)

@@ -405,6 +405,28 @@ def _related(plan: LoadingPlan, name: str) -> list[Any]:
     return list(getattr(plan, name).select_related("product"))
 
 
+def _product_rows(
+    container: dict[str, Any], items: dict[int, Any], counted: dict[tuple[int, str], int]
+) -> list[CountRow]:
+    """One row per product the container loads, with what was counted of it."""
+    n = container["index"]
+    planned: dict[str, int] = {}
+    for item, loaded in container["loaded"].items():
+        code = items[int(item)].product.code
+        planned[code] = planned.get(code, 0) + loaded
+    return [
+        CountRow(n, None, code, code, expected, counted.get((n, code)))
+        for code, expected in sorted(planned.items())
+    ]
+
+
+def product_rows(plan: LoadingPlan, container: int) -> list[CountRow]:
+    """The products of one container to count, before anything was counted by product."""
+    items = {i.index: i for i in _related(plan, "items")}
+    entry = next(c for c in plan.containers if c["index"] == container)
+    return _product_rows(entry, items, {})
+
+
 def count_check(plan: LoadingPlan) -> CountCheck:
     """Compare the counts with the plan and the plan with the shipping notices."""
     items = {i.index: i for i in _related(plan, "items")}
@@ -415,14 +437,7 @@ def count_check(plan: LoadingPlan) -> CountCheck:
     for container in plan.containers:
         n = container["index"]
         if any(k[0] == n for k in by_product) and not any(k[0] == n for k in by_wall):
-            per_product: dict[str, int] = {}
-            for item, loaded in container["loaded"].items():
-                code = items[int(item)].product.code
-                per_product[code] = per_product.get(code, 0) + loaded
-            rows.extend(
-                CountRow(n, None, code, code, expected, by_product.get((n, code)))
-                for code, expected in sorted(per_product.items())
-            )
+            rows.extend(_product_rows(container, items, by_product))
         else:
             rows.extend(
                 CountRow(

@@ -158,15 +158,7 @@ def _count_rows(
     rows = [r for r in check.rows if r.container == container]
     if by == "product" and not any(r.product for r in rows):
         # Not counted by product yet: offer the products of this container.
-        items = selectors.plan_items(plan)
-        entry = next(c for c in plan.containers if c["index"] == container)
-        per: dict[str, int] = {}
-        for item, n in entry["loaded"].items():
-            per[items[int(item)]["key"]] = per.get(items[int(item)]["key"], 0) + n
-        rows = [
-            services.CountRow(container, None, code, code, n, None)
-            for code, n in sorted(per.items())
-        ]
+        rows = services.product_rows(plan, container)
     if by == "wall" and any(r.product for r in rows):
         rows = []
     return rows
