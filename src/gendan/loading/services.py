@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 MAX_TIME_LIMIT_S = 300
 PROGRESS_EVERY_S = 0.5
+RESULT_WRITE_ATTEMPTS = 5
 
 
 def _refuse(code: str, message: str, **details: Any) -> DomainError:
@@ -332,7 +333,12 @@ def compute_plan(plan_id: int) -> LoadingPlan | None:
         now = time.monotonic()
         if now - last[0] >= PROGRESS_EVERY_S:
             last[0] = now
-            LoadingPlan.objects.filter(pk=plan_id).update(progress=max(0.0, min(fraction, 0.99)))
+            try:
+                LoadingPlan.objects.filter(pk=plan_id).update(
+                    progress=max(0.0, min(fraction, 0.99))
+                )
+            except OperationalError:  # a busy database: progress is news, not the result
+                log.info("progress of loading plan %s not written (database busy)", plan.number)
 
     try:
         containers, left_behind = planning.run_plan(
@@ -351,14 +357,20 @@ def compute_plan(plan_id: int) -> LoadingPlan | None:
             status=PlanStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         return None
-    with transaction.atomic():
-        LoadingPlan.objects.filter(pk=plan_id).update(
-            status=PlanStatus.DONE,
-            progress=1,
-            containers=containers,
-            left_behind=left_behind,
-            finished_at=timezone.now(),
-        )
+    for attempt in range(RESULT_WRITE_ATTEMPTS):  # the result must not be lost to a busy moment
+        try:
+            LoadingPlan.objects.filter(pk=plan_id).update(
+                status=PlanStatus.DONE,
+                progress=1,
+                containers=containers,
+                left_behind=left_behind,
+                finished_at=timezone.now(),
+            )
+            break
+        except OperationalError:
+            if attempt + 1 == RESULT_WRITE_ATTEMPTS:
+                raise
+            time.sleep(0.2 * (attempt + 1))
     plan.refresh_from_db()
     return plan
 

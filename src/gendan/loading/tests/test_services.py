@@ -366,3 +366,22 @@ def test_a_plan_may_search_in_several_processes(planned):
     plan = planned()
     assert plan.status == PlanStatus.DONE and plan.error == ""
     assert sum(plan.containers[0]["loaded"].values()) == 700
+
+
+def test_a_busy_database_loses_progress_news_but_never_the_plan(planned, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    real_update = QuerySet.update
+    refused: list[float] = []
+
+    def busy(self, **values):
+        if set(values) == {"progress"}:
+            refused.append(values["progress"])
+            raise OperationalError("database table is locked")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", busy)
+    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)
+    plan = planned()
+    assert refused and plan.status == PlanStatus.DONE and plan.progress == 1
