@@ -785,6 +785,7 @@ class Writer:
                 sales_id,
                 ts(created),
                 ts(last_at),
+                "standard",
             )
         )
         lrows = self.t["line"].rows
@@ -968,7 +969,7 @@ class SeedRefused(Exception):
 TABLES = {
     "order": (
         "orders.Order",
-        "id number revision version status held_from customer_id salesperson_id merchandiser_id channel currency incoterm contract_date delivery_date customer_po notes total_amount deposit_percent deposit_due paid_amount finance_signed_by_id finance_signed_at manager_signed_by_id manager_signed_at submitted_at deposit_requested_at deposit_confirmed_at released_at production_done_at balance_requested_at ready_to_ship_at on_credit shipped_at delivered_at closed_at cancelled_at cancel_reason hold_reason created_by_id created_at updated_at",
+        "id number revision version status held_from customer_id salesperson_id merchandiser_id channel currency incoterm contract_date delivery_date customer_po notes total_amount deposit_percent deposit_due paid_amount finance_signed_by_id finance_signed_at manager_signed_by_id manager_signed_at submitted_at deposit_requested_at deposit_confirmed_at released_at production_done_at balance_requested_at ready_to_ship_at on_credit shipped_at delivered_at closed_at cancelled_at cancel_reason hold_reason created_by_id created_at updated_at kind",
     ),
     "line": (
         "orders.OrderLine",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from ninja.files import UploadedFile
 from gendan.accounts.permissions import Perm
 from gendan.apiconventions import ErrorOut, caller, errors, expected_version, idempotent
 from gendan.errors import DomainError, Kind
-from gendan.orders import selectors, services, workflow
+from gendan.orders import inputs, selectors, services, workflow
 from gendan.orders.entry import LineInput
 from gendan.orders.errors import Code
 from gendan.orders.models import Incoterm
@@ -217,21 +216,6 @@ class ActionOut(Schema):
     allowed: bool
     reasons: list[dict[str, str]]
     params: list[str]
-
-
-class ActionIn(Schema):
-    comment: str = ""
-    reason: str = ""
-    amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
-    reference: str = Field("", max_length=100)
-    received_on: date | None = None
-    notice: str | None = None
-    lines: dict[int, int] | None = None
-    ship_date: date | None = None
-    cod_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    received_by: str = Field("", max_length=100)
-    proof_reference: str = Field("", max_length=200)
-    cod_collected: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
 class PaymentIn(Schema):
@@ -536,47 +520,67 @@ def list_actions(request: HttpRequest, number: str):
     ]
 
 
-@router.post("/{number}/actions/{action}", response={200: OrderOut, **ERRORS}, exclude_unset=True)
-def take_action(
-    request: HttpRequest,
-    response: HttpResponse,
-    number: str,
-    action: str,
-    data: ActionIn | None = None,
-):
-    """Take one action of the order's life (submit, sign_finance, release, ship, ...)."""
-    actor = caller(request)
-    verb = services.ACTION_VERBS.get(action)
-    if verb is None:
-        raise DomainError(
-            Code.UNKNOWN_ACTION,
-            gettext("Unknown action “%(action)s”. Amend with PATCH on the order.")
-            % {"action": action},
-            kind=Kind.NOT_FOUND,
-            details={"actions": list(services.ACTION_VERBS)},
-        )
-    selectors.get_order_for(actor, number)  # 404 before anything else for an order you cannot see
-    given = (data or ActionIn()).dict(exclude_none=True)
-    accepted = inspect.signature(verb).parameters
-    kwargs = {k: v for k, v in given.items() if k in accepted and v not in ("",)}
-    missing = services.missing_parameters(verb, kwargs)
-    if missing:  # e.g. reconcile_cod without the amount counted: the user's mistake, not a 500
-        raise DomainError(
-            "invalid_input",
-            gettext("Missing field: %(fields)s.") % {"fields": ", ".join(missing)},
-            kind=Kind.INVALID,
-            details={"errors": [{"loc": ["body", "data", m], "msg": "required"} for m in missing]},
-        )
+def _action_endpoint(transition: workflow.Transition) -> Any:
+    """The endpoint of one action: its own input schema, documented in the OpenAPI, and its
+    own idempotency (money never counts twice on a retry with the same Idempotency-Key)."""
+    action = transition.action
+    verb = services.ACTION_VERBS[action]
+    required = bool(inputs.required_fields(transition.input))
 
-    def run() -> tuple[int, Any]:
-        verb(order_number=number, actor=actor, expected_version=expected_version(request), **kwargs)
-        return 200, _detail(actor, number)
+    def take_action(request: HttpRequest, response: HttpResponse, number: str, data: Any = None):
+        actor = caller(request)
+        given = data.dict(exclude_none=True) if data is not None else {}
 
-    if action in {"confirm_deposit", "confirm_balance", "reconcile_cod"}:
-        status, body = idempotent(request, f"orders.{number}.{action}", given, run)
-    else:
-        status, body = run()
-    return Status(status, _with_etag(response, body))
+        def run() -> tuple[int, Any]:
+            verb(
+                order_number=number,
+                actor=actor,
+                expected_version=expected_version(request),
+                **given,
+            )
+            return 200, _detail(actor, number)
+
+        if transition.idempotent:
+            status, body = idempotent(request, f"orders.{number}.{action}", given, run)
+        else:
+            status, body = run()
+        return Status(status, _with_etag(response, body))
+
+    take_action.__annotations__ = {
+        "request": HttpRequest,
+        "response": HttpResponse,
+        "number": str,
+        "data": transition.input if required else transition.input | None,
+    }
+    if required:
+        take_action.__defaults__ = None
+    take_action.__name__ = f"take_{action}"
+    take_action.__doc__ = f"{transition.label}. {(verb.__doc__ or '').strip()}".strip()
+    return take_action
+
+
+for _transition in workflow.TRANSITIONS:
+    if _transition.action == "amend":
+        continue  # amend is PATCH on the order
+    router.post(
+        f"/{{number}}/actions/{_transition.action}",
+        response={200: OrderOut, **ERRORS},
+        exclude_unset=True,
+        operation_id=f"order_action_{_transition.action}",
+        summary=str(_transition.label),
+    )(_action_endpoint(_transition))
+
+
+@router.post("/{number}/actions/{action}", response={404: ErrorOut})
+def unknown_action(request: HttpRequest, number: str, action: str):
+    """Any other action name: the list of the actions there are."""
+    caller(request)
+    raise DomainError(
+        Code.UNKNOWN_ACTION,
+        gettext("Unknown action “%(action)s”. Amend with PATCH on the order.") % {"action": action},
+        kind=Kind.NOT_FOUND,
+        details={"actions": list(services.ACTION_VERBS)},
+    )
 
 
 @router.get("/{number}/payments", response={200: list[PaymentOut], **errors(403, 404)})

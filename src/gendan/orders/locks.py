@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from gendan.errors import not_found
 from gendan.orders.models import Order
+from gendan.orders.selectors import visible_orders
 
 
-def order_for_update(number: str) -> Order:
-    """The order row, locked until the end of the transaction."""
+def order_for_update(number: str, *, visible_to: Any = None) -> Order:
+    """The order row, locked until the end of the transaction; with ``visible_to``, only if that
+    actor may see it (the same query: "not yours" and "not there" are the same 404)."""
+    qs = visible_orders(visible_to) if visible_to is not None else Order.objects.all()
     order = (
-        Order.objects.select_for_update(of=("self",))
+        qs.select_for_update(of=("self",))
         .select_related("customer", "salesperson", "merchandiser")
         .filter(number=number)
         .first()

@@ -34,6 +34,9 @@ class Order(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     held_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    # an order kind declared by another app (gendan.extensions.add_order_kind) may waive some
+    # conditions of the order's life, e.g. after-sales' replacement-part order asks no deposit
+    kind = models.CharField(_("kind"), max_length=30, default="standard")
     customer = models.ForeignKey(
         "parties.Customer", on_delete=models.PROTECT, related_name="orders"
     )

@@ -16,13 +16,12 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.permissions import Perm, Role
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.selectors import visible_orders
-from gendan.orders.workflow import OPEN, SHIPPABLE, Status
+from gendan.orders.workflow import OPEN, SHIPPABLE, Status, missing_signatures, waiting_for
 
 S = Status
 BUCKET_LIMIT = 50
@@ -304,43 +303,6 @@ class Review:
     @property
     def total(self) -> int:
         return sum(b.count for b in self.buckets)
-
-
-def waiting_for(order: Order) -> str:
-    """What an open order waits for now, in words (why an order at risk is not ready)."""
-    status = order.held_from if order.status == S.ON_HOLD else order.status
-    if order.status == S.ON_HOLD:
-        return gettext("On hold: %(reason)s") % {"reason": order.hold_reason}
-    if status == S.DRAFT:
-        return gettext("Entry: the order is not submitted")
-    if status == S.SUBMITTED:
-        return gettext("Signature: %(who)s") % {"who": ", ".join(missing_signatures(order))}
-    if status in (S.SIGNED, S.DEPOSIT_REQUESTED) and order.deposit_due > order.paid_amount:
-        if status == S.SIGNED:
-            return gettext("Deposit: not requested yet")
-        return gettext("Deposit: from the customer")
-    if status in (S.SIGNED, S.DEPOSIT_REQUESTED, S.DEPOSIT_CONFIRMED):
-        return gettext("Release to stock and production")
-    if status == S.RELEASED:
-        return gettext("Production")
-    if status == S.PRODUCED:
-        return gettext("Balance: not requested yet")
-    if status == S.BALANCE_REQUESTED:
-        return gettext("Balance: from the customer")
-    if status in SHIPPABLE:
-        return gettext("Shipping")
-    if status == S.SHIPPED:
-        return gettext("Proof of delivery")
-    return str(Status(status).label) if status in Status.values else status
-
-
-def missing_signatures(order: Order) -> list[str]:
-    missing = []
-    if order.finance_signed_at is None:
-        missing.append(gettext("finance"))
-    if order.manager_signed_at is None:
-        missing.append(gettext("sales manager"))
-    return missing
 
 
 def _decorate(order: Order, today: date) -> Order:

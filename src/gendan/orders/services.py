@@ -7,8 +7,9 @@ all in one durable transaction.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,18 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gendan.accounts.guards import verb, workflow_verb
+from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.permissions import Perm
-from gendan.errors import DomainError, Kind, invalid, not_found, refused
+from gendan.errors import DomainError, Kind, invalid, refused
 from gendan.finance import services as finance
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
-from gendan.orders import locks, workflow
+from gendan.orders import inputs, locks, workflow
 from gendan.orders.entry import CheckedLine, LineInput, Problems, check_dates, check_lines, money
 from gendan.orders.errors import Code
 from gendan.orders.models import Order, OrderLine, OrderRevision
 from gendan.orders.numbering import next_number
-from gendan.orders.selectors import visible_orders
 from gendan.parties.models import Customer
 from gendan.production import services as production
 from gendan.shipping import services as shipping
@@ -43,9 +43,8 @@ RESIGN_FIELDS = ("contract_date", "delivery_date", "currency")
 
 
 def _begin(number: str, actor: Any, expected_version: int | None) -> Order:
-    order = locks.order_for_update(number)
-    if not visible_orders(actor).filter(pk=order.pk).exists():
-        raise not_found("order")
+    """The order, locked, in one query that also checks the actor may see it."""
+    order = locks.order_for_update(number, visible_to=actor)
     if expected_version is not None and order.version != expected_version:
         raise DomainError(
             Code.STALE,
@@ -80,10 +79,11 @@ def _move(
     *,
     comment: str = "",
     payload: dict[str, Any] | None = None,
+    to: str = "",
 ) -> Order:
     """Apply the transition's target, bump the version, write the event."""
     from_status = order.status
-    order.status = workflow.BY_ACTION[action].target_for(order)
+    order.status = to or workflow.BY_ACTION[action].target_for(order)
     order.version += 1
     order.updated_at = timezone.now()
     order.save()
@@ -108,23 +108,44 @@ def _close_if_done(order: Order, actor: Any) -> None:
         _move(order, "close", actor, comment=gettext("Closed: delivered in full and paid in full."))
 
 
-def _step(
+@dataclass
+class Step:
+    """One action under way: the locked order, the gate's context, and what the event will say.
+
+    The verb does its work on ``order``, sets ``comment`` and ``payload``, and calls ``stamp()``
+    when the action passes its milestone (the field is declared in ``workflow.STAMPS``).
+    """
+
+    action: str
+    order: Order
+    ctx: workflow.Context
+    comment: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    to: str = ""  # the state to move to, when the verb knows it better than the table
+
+    def stamp(self) -> None:
+        setattr(self.order, workflow.STAMPS[self.action], timezone.now())
+
+
+@step
+@contextmanager
+def transition(
     action: str,
     *,
-    order_number: str,
+    number: str,
     actor: Any,
-    expected_version: int | None,
+    version: int | None,
     params: dict[str, Any] | None = None,
-    do: Callable[[Order, workflow.Context], dict[str, Any] | None] | None = None,
-    comment: str = "",
-) -> Order:
+) -> Iterator[Step]:
+    """Lock the visible order once, check the version and the gate, let the verb work, then
+    move the state, write history and the event, and close the order when it is done — in one
+    durable transaction. An error anywhere leaves nothing written."""
     with transaction.atomic(durable=True):
-        order = _begin(order_number, actor, expected_version)
-        ctx = _gate(action, order, actor, params)
-        payload = do(order, ctx) if do else None
-        _move(order, action, actor, comment=comment, payload=payload)
+        order = _begin(number, actor, version)
+        step = Step(action, order, _gate(action, order, actor, params))
+        yield step
+        _move(order, action, actor, comment=step.comment, payload=step.payload, to=step.to)
         _close_if_done(order, actor)
-        return order
 
 
 # ---- entry -------------------------------------------------------------------------------------
@@ -414,43 +435,28 @@ def amend_order(
 def submit_order(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> None:
-        order.submitted_at = timezone.now()
-
-    return _step(
-        "submit",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+    with transition("submit", number=order_number, actor=actor, version=expected_version) as step:
+        step.stamp()
+        step.comment = comment
+    return step.order
 
 
 def _sign(action: str, who: str) -> Callable[..., Order]:
     def sign(
         *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
     ) -> Order:
-        def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-            setattr(order, f"{who}_signed_by", actor)
-            setattr(order, f"{who}_signed_at", timezone.now())
+        with transition(action, number=order_number, actor=actor, version=expected_version) as step:
+            setattr(step.order, f"{who}_signed_by", actor)
+            step.stamp()
             record(
                 kind=EventKind.ORDER_SIGNED,
                 actor=actor,
-                order=order,
+                order=step.order,
                 comment=comment,
                 payload={"as": who},
             )
-            return {"signed_as": who}
-
-        return _step(
-            action,
-            order_number=order_number,
-            actor=actor,
-            expected_version=expected_version,
-            do=do,
-            comment=comment,
-        )
+            step.comment, step.payload = comment, {"signed_as": who}
+        return step.order
 
     sign.__name__ = sign.__qualname__ = f"sign_as_{who}"
     return sign
@@ -470,21 +476,16 @@ sign_as_manager.__doc__ = (
 def request_deposit(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-        order.deposit_requested_at = timezone.now()
-        return {"deposit_due": str(order.deposit_due), "currency": order.currency}
-
-    return _step(
-        "request_deposit",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+    with transition(
+        "request_deposit", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        step.stamp()
+        step.comment = comment
+        step.payload = {"deposit_due": str(step.order.deposit_due), "currency": step.order.currency}
+    return step.order
 
 
-def _receive(action: str, kind: str, stamp: Callable[[Order], None]) -> Callable[..., Order]:
+def _receive(action: str, kind: str) -> Callable[..., Order]:
     def receive(
         *,
         order_number: str,
@@ -495,8 +496,15 @@ def _receive(action: str, kind: str, stamp: Callable[[Order], None]) -> Callable
         expected_version: int | None = None,
         comment: str = "",
     ) -> Order:
-        def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-            owed = workflow.owed_beyond_cod(ctx)
+        with transition(
+            action,
+            number=order_number,
+            actor=actor,
+            version=expected_version,
+            params={"amount": amount},
+        ) as step:
+            order = step.order
+            owed = workflow.owed_beyond_cod(step.ctx)
             due = min(order.deposit_outstanding, owed) if kind == PaymentKind.DEPOSIT else owed
             paid = Decimal(str(amount)) if amount is not None else due
             finance.record_payment(
@@ -507,40 +515,22 @@ def _receive(action: str, kind: str, stamp: Callable[[Order], None]) -> Callable
                 received_on=received_on,
                 actor=actor,
             )
-            stamp(order)
-            return {"amount": str(paid), "paid": str(order.paid_amount)}
-
-        return _step(
-            action,
-            order_number=order_number,
-            actor=actor,
-            expected_version=expected_version,
-            params={"amount": amount},
-            do=do,
-            comment=comment,
-        )
+            if kind == PaymentKind.DEPOSIT:
+                if order.deposit_outstanding <= 0 and order.deposit_confirmed_at is None:
+                    step.stamp()
+            elif order.balance_due <= 0 and order.status in workflow.AWAITING_BALANCE:
+                step.stamp()
+            step.comment = comment
+            step.payload = {"amount": str(paid), "paid": str(order.paid_amount)}
+        return step.order
 
     receive.__name__ = receive.__qualname__ = action
     return receive
 
 
-def _stamp_deposit(order: Order) -> None:
-    if order.deposit_outstanding <= 0 and order.deposit_confirmed_at is None:
-        order.deposit_confirmed_at = timezone.now()
-
-
-def _stamp_balance(order: Order) -> None:
-    if order.balance_due <= 0 and order.status in workflow.AWAITING_BALANCE:
-        order.ready_to_ship_at = timezone.now()
-
-
-confirm_deposit = workflow_verb("confirm_deposit")(
-    _receive("confirm_deposit", PaymentKind.DEPOSIT, _stamp_deposit)
-)
+confirm_deposit = workflow_verb("confirm_deposit")(_receive("confirm_deposit", PaymentKind.DEPOSIT))
 confirm_deposit.__doc__ = "Finance confirms a deposit receipt (订金到账); partial receipts add up."
-confirm_balance = workflow_verb("confirm_balance")(
-    _receive("confirm_balance", PaymentKind.BALANCE, _stamp_balance)
-)
+confirm_balance = workflow_verb("confirm_balance")(_receive("confirm_balance", PaymentKind.BALANCE))
 confirm_balance.__doc__ = (
     "Finance confirms a balance receipt (余款); paid in full lets the goods leave."
 )
@@ -551,67 +541,49 @@ def release_order(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
     """Reserve stock on hand for the order; what is missing goes to production as a notice."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition("release", number=order_number, actor=actor, version=expected_version) as step:
+        order = step.order
         reserved = inventory.reserve_for_order(order=order, actor=actor)
-        missing = {line: line.quantity - reserved.get(line.pk, 0) for line in order.lines.all()}
+        missing = {line: line.quantity - reserved.get(line.pk, 0) for line in step.ctx.lines}
         notice = production.issue_notice(order=order, quantities=missing, actor=actor)
-        now = timezone.now()
-        order.released_at = now
+        step.stamp()
         if notice is None:
-            order.production_done_at = now
-        return {
+            order.production_done_at = order.released_at
+        step.comment = comment
+        step.payload = {
             "reserved": sum(reserved.values()),
             "production_notice": notice.number if notice else None,
         }
-
-    return _step(
-        "release",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+    return step.order
 
 
 @workflow_verb("complete_production")
 def complete_production(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition(
+        "complete_production", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        order = step.order
         notices = production.complete_notices(order=order, actor=actor)
-        order.production_done_at = timezone.now()
+        step.stamp()
         if order.balance_due <= 0:
             order.ready_to_ship_at = order.production_done_at
-        return {"notices": notices}
-
-    return _step(
-        "complete_production",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.comment, step.payload = comment, {"notices": notices}
+    return step.order
 
 
 @workflow_verb("request_balance")
 def request_balance(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-        order.balance_requested_at = timezone.now()
-        return {"balance_due": str(order.balance_due), "currency": order.currency}
-
-    return _step(
-        "request_balance",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+    with transition(
+        "request_balance", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        step.stamp()
+        step.comment = comment
+        step.payload = {"balance_due": str(step.order.balance_due), "currency": step.order.currency}
+    return step.order
 
 
 @workflow_verb("allow_credit")
@@ -619,20 +591,18 @@ def allow_credit(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
     """The customer's credit terms let the goods leave with the receivable open."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition(
+        "allow_credit", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        order = step.order
         order.on_credit = True
-        order.ready_to_ship_at = timezone.now()
-        return {"receivable": str(order.balance_due), "credit_days": order.customer.credit_days}
-
-    return _step(
-        "allow_credit",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.stamp()
+        step.comment = comment
+        step.payload = {
+            "receivable": str(order.balance_due),
+            "credit_days": order.customer.credit_days,
+        }
+    return step.order
 
 
 @workflow_verb("issue_shipping_notice")
@@ -646,25 +616,18 @@ def issue_shipping_notice(
     comment: str = "",
 ) -> Order:
     """A shipping notice (出运通知单) for all that is left, or for the quantities given per line."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition(
+        "issue_shipping_notice", number=order_number, actor=actor, version=expected_version
+    ) as step:
         notice = shipping.issue_shipping_notice(
-            order=order,
+            order=step.order,
             lines=lines,
             ship_date=ship_date,
-            open_notices=ctx.open_notices(),
+            open_notices=step.ctx.open_notices(),
             actor=actor,
         )
-        return {"notice": notice.number}
-
-    return _step(
-        "issue_shipping_notice",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.comment, step.payload = comment, {"notice": notice.number}
+    return step.order
 
 
 @workflow_verb("issue_outbound_slip")
@@ -676,21 +639,15 @@ def issue_outbound_slip(
     expected_version: int | None = None,
     comment: str = "",
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition(
+        "issue_outbound_slip", number=order_number, actor=actor, version=expected_version
+    ) as step:
         target = shipping.pick_notice(
-            ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "outbound_slip")
+            step.ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "outbound_slip")
         )
         slip = shipping.issue_outbound_slip(notice=target, actor=actor)
-        return {"notice": target.number, "slip": slip.number}
-
-    return _step(
-        "issue_outbound_slip",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.comment, step.payload = comment, {"notice": target.number, "slip": slip.number}
+    return step.order
 
 
 @workflow_verb("issue_delivery_note")
@@ -703,23 +660,18 @@ def issue_delivery_note(
     expected_version: int | None = None,
     comment: str = "",
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition(
+        "issue_delivery_note", number=order_number, actor=actor, version=expected_version
+    ) as step:
         target = shipping.pick_notice(
-            ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "delivery_note")
+            step.ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "delivery_note")
         )
         note = shipping.issue_delivery_note(
             notice=target, cod_amount=Decimal(str(cod_amount)), actor=actor
         )
-        return {"notice": target.number, "delivery_note": note.number}
-
-    return _step(
-        "issue_delivery_note",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.comment = comment
+        step.payload = {"notice": target.number, "delivery_note": note.number}
+    return step.order
 
 
 @workflow_verb("ship")
@@ -732,25 +684,16 @@ def ship_order(
     comment: str = "",
 ) -> Order:
     """The goods on a notice leave the warehouse (出货); shipped never exceeds ordered."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition("ship", number=order_number, actor=actor, version=expected_version) as step:
         target = shipping.pick_notice(
-            ctx.open_notices(),
+            step.ctx.open_notices(),
             notice,
             fits=lambda n: hasattr(n, "outbound_slip") and hasattr(n, "delivery_note"),
         )
         shipping.ship_notice(notice=target, actor=actor)
-        order.shipped_at = timezone.now()
-        return {"notice": target.number}
-
-    return _step(
-        "ship",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.stamp()
+        step.comment, step.payload = comment, {"notice": target.number}
+    return step.order
 
 
 @workflow_verb("deliver")
@@ -766,8 +709,8 @@ def confirm_delivery(
     comment: str = "",
 ) -> Order:
     """Proof of delivery; cash the driver collected is reconciled later by the cashier."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition("deliver", number=order_number, actor=actor, version=expected_version) as step:
+        ctx = step.ctx
         target = shipping.pick_notice(ctx.notices, notice, fits=lambda n: n.status == "shipped")
         collected = Decimal(str(cod_collected))
         owed = workflow.owed_beyond_cod(ctx)
@@ -782,20 +725,12 @@ def confirm_delivery(
             notice=target,
             received_by=received_by,
             proof_reference=proof_reference,
-            cod_collected=Decimal(str(cod_collected)),
+            cod_collected=collected,
             actor=actor,
         )
-        order.delivered_at = timezone.now()
-        return {"notice": target.number}
-
-    return _step(
-        "deliver",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.stamp()
+        step.comment, step.payload = comment, {"notice": target.number}
+    return step.order
 
 
 @workflow_verb("reconcile_cod")
@@ -809,9 +744,10 @@ def reconcile_cod(
     comment: str = "",
 ) -> Order:
     """The cashier counts the cash the driver brought back (司机代收货款) against what was collected."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-        notes = workflow.unreconciled_cod(ctx)
+    with transition(
+        "reconcile_cod", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        notes = workflow.unreconciled_cod(step.ctx)
         note = next((n for n in notes if notice is None or n.notice.number == notice), None)
         if note is None:
             raise invalid(
@@ -830,68 +766,53 @@ def reconcile_cod(
                 field="amount",
             )
         finance.record_payment(
-            order=order, kind=PaymentKind.COD, amount=counted, reference=note.number, actor=actor
+            order=step.order,
+            kind=PaymentKind.COD,
+            amount=counted,
+            reference=note.number,
+            actor=actor,
         )
         shipping.mark_cod_reconciled(note=note, actor=actor)
-        return {"delivery_note": note.number, "amount": str(counted)}
-
-    return _step(
-        "reconcile_cod",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+        step.comment = comment
+        step.payload = {"delivery_note": note.number, "amount": str(counted)}
+    return step.order
 
 
 @workflow_verb("close")
 def close_order(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> None:
-        order.closed_at = timezone.now()
-
-    return _step(
-        "close",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        do=do,
-        comment=comment,
-    )
+    with transition("close", number=order_number, actor=actor, version=expected_version) as step:
+        step.stamp()
+        step.comment = comment
+    return step.order
 
 
 @workflow_verb("hold")
 def hold_order(
     *, order_number: str, actor: Any, reason: str = "", expected_version: int | None = None
 ) -> Order:
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
-        order.held_from, order.hold_reason = order.status, reason
-        return {"reason": reason}
-
-    return _step(
+    with transition(
         "hold",
-        order_number=order_number,
+        number=order_number,
         actor=actor,
-        expected_version=expected_version,
+        version=expected_version,
         params={"reason": reason},
-        do=do,
-        comment=reason,
-    )
+    ) as step:
+        step.order.held_from, step.order.hold_reason = step.order.status, reason
+        step.comment, step.payload = reason, {"reason": reason}
+    return step.order
 
 
 @workflow_verb("resume")
 def resume_order(
     *, order_number: str, actor: Any, expected_version: int | None = None, comment: str = ""
 ) -> Order:
-    with transaction.atomic(durable=True):
-        order = _begin(order_number, actor, expected_version)
-        _gate("resume", order, actor)
-        _move(order, "resume", actor, comment=comment)
+    with transition("resume", number=order_number, actor=actor, version=expected_version) as step:
+        order = step.order
+        step.to, step.comment = order.held_from, comment
         order.held_from, order.hold_reason = "", ""
-        order.save(update_fields=["held_from", "hold_reason"])
-        return order
+    return step.order
 
 
 @workflow_verb("cancel")
@@ -899,35 +820,29 @@ def cancel_order(
     *, order_number: str, actor: Any, reason: str = "", expected_version: int | None = None
 ) -> Order:
     """Cancel with a reason: reservations go back to stock, open notices are cancelled."""
-
-    def do(order: Order, ctx: workflow.Context) -> dict[str, Any]:
+    with transition(
+        "cancel",
+        number=order_number,
+        actor=actor,
+        version=expected_version,
+        params={"reason": reason},
+    ) as step:
+        order = step.order
         released = inventory.release_reservations(order=order, actor=actor)
         production.cancel_notices(order=order, actor=actor)
         shipping.cancel_open_notices(order=order, actor=actor)
-        order.cancelled_at, order.cancel_reason, order.held_from = timezone.now(), reason, ""
-        return {"reason": reason, "released": released, "paid": str(order.paid_amount)}
-
-    return _step(
-        "cancel",
-        order_number=order_number,
-        actor=actor,
-        expected_version=expected_version,
-        params={"reason": reason},
-        do=do,
-        comment=reason,
-    )
+        step.stamp()
+        order.cancel_reason, order.held_from = reason, ""
+        step.comment = reason
+        step.payload = {"reason": reason, "released": released, "paid": str(order.paid_amount)}
+    return step.order
 
 
-def missing_parameters(verb: Callable[..., Order], given: dict[str, Any]) -> list[str]:
-    """The required keyword arguments of an action verb that `given` lacks (e.g. the amount the
-    cashier counted), so both front doors answer a clear message instead of a TypeError."""
-    return [
-        name
-        for name, p in inspect.signature(verb).parameters.items()
-        if p.default is inspect.Parameter.empty
-        and name not in {"order_number", "actor"}
-        and name not in given
-    ]
+def missing_parameters(action: str, given: dict[str, Any]) -> list[str]:
+    """The required inputs of an action that `given` lacks (e.g. the amount the cashier
+    counted), so both front doors answer a clear message instead of a TypeError."""
+    schema = workflow.BY_ACTION[action].input
+    return [name for name in inputs.required_fields(schema) if name not in given]
 
 
 #: The action endpoint and the pages call verbs through this table (amend has its own PATCH).

@@ -16,8 +16,10 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gendan import extensions
 from gendan.accounts.permissions import Perm
 from gendan.errors import Reason
+from gendan.orders import inputs
 from gendan.orders.errors import Code
 
 if TYPE_CHECKING:
@@ -87,17 +89,16 @@ class Context:
 Gate = Callable[[Context], list[Reason]]
 
 
-def _open(_: Context) -> list[Reason]:
+def has_lines(ctx: Context) -> list[Reason]:
+    if not ctx.lines:
+        return [Reason(Code.NO_LINES, gettext("The order has no lines."))]
     return []
 
 
-def entry_complete(ctx: Context) -> list[Reason]:
-    reasons = []
-    if not ctx.lines:
-        reasons.append(Reason(Code.NO_LINES, gettext("The order has no lines.")))
-    elif ctx.order.total_amount <= 0:
-        reasons.append(Reason(Code.ZERO_TOTAL, gettext("The order total is zero.")))
-    return reasons
+def positive_total(ctx: Context) -> list[Reason]:
+    if ctx.lines and ctx.order.total_amount <= 0:
+        return [Reason(Code.ZERO_TOTAL, gettext("The order total is zero."))]
+    return []
 
 
 def finance_not_signed(ctx: Context) -> list[Reason]:
@@ -141,37 +142,35 @@ def _amount_fits(ctx: Context) -> list[Reason]:
     return []
 
 
-def deposit_receivable(ctx: Context) -> list[Reason]:
-    return deposit_due(ctx) or _amount_fits(ctx)
+def finance_signed(ctx: Context) -> list[Reason]:
+    if not ctx.order.finance_signed_at:
+        return [Reason(Code.NOT_SIGNED, gettext("Waiting for the finance signature."))]
+    return []
 
 
-def signed_and_deposit_paid(ctx: Context) -> list[Reason]:
-    order, reasons = ctx.order, []
-    if not order.finance_signed_at:
-        reasons.append(Reason(Code.NOT_SIGNED, gettext("Waiting for the finance signature.")))
-    if not order.manager_signed_at:
-        reasons.append(
-            Reason(Code.NOT_SIGNED, gettext("Waiting for the sales manager's signature."))
-        )
+def manager_signed(ctx: Context) -> list[Reason]:
+    if not ctx.order.manager_signed_at:
+        return [Reason(Code.NOT_SIGNED, gettext("Waiting for the sales manager's signature."))]
+    return []
+
+
+def deposit_received(ctx: Context) -> list[Reason]:
+    order = ctx.order
     if order.deposit_outstanding > 0:
-        reasons.append(
+        return [
             Reason(
                 Code.DEPOSIT_NOT_RECEIVED,
                 gettext("Deposit not received: %(amount)s %(currency)s outstanding.")
                 % {"amount": order.deposit_outstanding, "currency": order.currency},
             )
-        )
-    return reasons
+        ]
+    return []
 
 
 def balance_due(ctx: Context) -> list[Reason]:
     if ctx.order.balance_due <= 0:
         return [Reason(Code.NO_BALANCE_DUE, gettext("The order is paid in full."))]
     return []
-
-
-def balance_receivable(ctx: Context) -> list[Reason]:
-    return balance_due(ctx) or _amount_fits(ctx)
 
 
 def credit_allowed(ctx: Context) -> list[Reason]:
@@ -373,14 +372,39 @@ Target = str | Callable[["Order"], str] | None
 
 
 @dataclass(frozen=True)
+class Check:
+    """A condition of orders' own on an action; other apps add theirs through the registry
+    (``gendan.extensions.add_condition``). The name is stable: an order kind waives by name."""
+
+    name: str
+    check: Gate
+    description: Any
+
+
+@dataclass(frozen=True, kw_only=True)
 class Transition:
     action: str
     sources: frozenset[str]
     target: Target
     perm: str
-    gate: Gate
     label: Any
-    params: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    input: type[inputs.Schema] = inputs.ActionIn
+    idempotent: bool = False  # a retry with the same Idempotency-Key gets the first answer
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return inputs.fields_of(self.input)
+
+    def gate(self, ctx: Context) -> list[Reason]:
+        """The reasons the conditions of this action give now (orders' own and contributed
+        ones, less what the order's kind waives); permission and status are not asked here."""
+        reasons: list[Reason] = []
+        for condition in conditions_for(self, ctx.order):
+            for reason in condition.check(ctx):
+                if reason not in reasons:
+                    reasons.append(reason)
+        return reasons
 
     def target_for(self, order: Order) -> str:
         if self.target is None:
@@ -390,153 +414,259 @@ class Transition:
         return self.target
 
 
+def _check(name: str, check: Gate, description: str) -> Check:
+    return Check(f"orders.{name}", check, _(description))
+
+
+HAS_LINES = _check("has_lines", has_lines, "The order has lines.")
+POSITIVE_TOTAL = _check("positive_total", positive_total, "The order total is above zero.")
+FINANCE_NOT_SIGNED = _check("finance_not_signed", finance_not_signed, "Finance has not signed.")
+MANAGER_NOT_SIGNED = _check(
+    "manager_not_signed", manager_not_signed, "The sales manager has not signed."
+)
+DEPOSIT_DUE = _check("deposit_due", deposit_due, "A deposit is asked and not received in full.")
+DEPOSIT_AMOUNT_FITS = _check(
+    "deposit_amount_fits",
+    lambda ctx: [] if deposit_due(ctx) else _amount_fits(ctx),
+    "The amount received is no more than is still owed.",
+)
+BALANCE_AMOUNT_FITS = _check(
+    "balance_amount_fits",
+    lambda ctx: [] if balance_due(ctx) else _amount_fits(ctx),
+    "The amount received is no more than is still owed.",
+)
+FINANCE_SIGNED = _check("finance_signed", finance_signed, "Finance has signed.")
+MANAGER_SIGNED = _check("manager_signed", manager_signed, "The sales manager has signed.")
+DEPOSIT_RECEIVED = _check("deposit_received", deposit_received, "The deposit has arrived.")
+BALANCE_DUE = _check("balance_due", balance_due, "A balance is still owed.")
+CREDIT_ALLOWED = _check(
+    "credit_allowed", credit_allowed, "The customer has credit terms and is within the limit."
+)
+SOMETHING_TO_NOTICE = _check(
+    "something_to_notice", something_to_notice, "Some quantity is on no shipping notice yet."
+)
+NOTICE_WITHOUT_SLIP = _check(
+    "notice_without_slip", notice_without_slip, "An open notice has no outbound slip yet."
+)
+NOTICE_WITHOUT_NOTE = _check(
+    "notice_without_delivery_note",
+    notice_without_delivery_note,
+    "An open notice has no delivery note yet.",
+)
+NOTICE_READY = _check(
+    "notice_ready_to_ship",
+    notice_ready_to_ship,
+    "An open notice has its outbound slip and delivery note.",
+)
+SHIPMENT_TO_DELIVER = _check(
+    "shipment_to_deliver", shipment_to_deliver, "A shipment waits for proof of delivery."
+)
+COD_TO_RECONCILE = _check(
+    "cod_to_reconcile", cod_to_reconcile, "Cash on delivery waits for the cashier."
+)
+CLOSABLE = _check("closable", closable, "Delivered in full, paid in full, cash reconciled.")
+REASON_GIVEN = _check("reason_given", reason_given, "A reason is given.")
+CANCELLABLE_NOW = _check("nothing_shipped", cancellable, "No goods have shipped.")
+
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
-    T("submit", frozenset({S.DRAFT}), S.SUBMITTED, Perm.ENTER_ORDER, entry_complete, _("Submit")),
     T(
-        "sign_finance",
-        frozenset({S.SUBMITTED}),
-        _after_signature,
-        Perm.SIGN_AS_FINANCE,
-        finance_not_signed,
-        _("Sign (finance)"),
+        action="submit",
+        sources=frozenset({S.DRAFT}),
+        target=S.SUBMITTED,
+        perm=Perm.ENTER_ORDER,
+        checks=(HAS_LINES, POSITIVE_TOTAL),
+        label=_("Submit"),
     ),
     T(
-        "sign_manager",
-        frozenset({S.SUBMITTED}),
-        _after_signature,
-        Perm.SIGN_AS_MANAGER,
-        manager_not_signed,
-        _("Sign (sales manager)"),
+        action="sign_finance",
+        sources=frozenset({S.SUBMITTED}),
+        target=_after_signature,
+        perm=Perm.SIGN_AS_FINANCE,
+        checks=(FINANCE_NOT_SIGNED,),
+        label=_("Sign (finance)"),
     ),
     T(
-        "request_deposit",
-        frozenset({S.SIGNED}),
-        S.DEPOSIT_REQUESTED,
-        Perm.REQUEST_PAYMENT,
-        deposit_due,
-        _("Request deposit"),
+        action="sign_manager",
+        sources=frozenset({S.SUBMITTED}),
+        target=_after_signature,
+        perm=Perm.SIGN_AS_MANAGER,
+        checks=(MANAGER_NOT_SIGNED,),
+        label=_("Sign (sales manager)"),
     ),
     T(
-        "confirm_deposit",
-        frozenset({S.SIGNED, S.DEPOSIT_REQUESTED}),
-        _after_deposit,
-        Perm.CONFIRM_PAYMENT,
-        deposit_receivable,
-        _("Confirm deposit received"),
-        ("amount", "reference", "received_on"),
+        action="request_deposit",
+        sources=frozenset({S.SIGNED}),
+        target=S.DEPOSIT_REQUESTED,
+        perm=Perm.REQUEST_PAYMENT,
+        checks=(DEPOSIT_DUE,),
+        label=_("Request deposit"),
     ),
     T(
-        "release",
-        frozenset({S.SIGNED, S.DEPOSIT_REQUESTED, S.DEPOSIT_CONFIRMED}),
-        _after_release,
-        Perm.RELEASE_ORDER,
-        signed_and_deposit_paid,
-        _("Release to stock and production"),
+        action="confirm_deposit",
+        sources=frozenset({S.SIGNED, S.DEPOSIT_REQUESTED}),
+        target=_after_deposit,
+        perm=Perm.CONFIRM_PAYMENT,
+        checks=(DEPOSIT_DUE, DEPOSIT_AMOUNT_FITS),
+        label=_("Confirm deposit received"),
+        input=inputs.PaymentIn,
+        idempotent=True,
     ),
     T(
-        "complete_production",
-        frozenset({S.RELEASED}),
-        _after_production,
-        Perm.RECORD_PRODUCTION,
-        _open,
-        _("Record production done"),
+        action="release",
+        sources=frozenset({S.SIGNED, S.DEPOSIT_REQUESTED, S.DEPOSIT_CONFIRMED}),
+        target=_after_release,
+        perm=Perm.RELEASE_ORDER,
+        checks=(FINANCE_SIGNED, MANAGER_SIGNED, DEPOSIT_RECEIVED),
+        label=_("Release to stock and production"),
     ),
     T(
-        "request_balance",
-        frozenset({S.PRODUCED}),
-        S.BALANCE_REQUESTED,
-        Perm.REQUEST_PAYMENT,
-        balance_due,
-        _("Request balance"),
+        action="complete_production",
+        sources=frozenset({S.RELEASED}),
+        target=_after_production,
+        perm=Perm.RECORD_PRODUCTION,
+        label=_("Record production done"),
     ),
     T(
-        "confirm_balance",
-        RECEIVABLE,
-        _after_balance,
-        Perm.CONFIRM_PAYMENT,
-        balance_receivable,
-        _("Confirm balance received"),
-        ("amount", "reference", "received_on"),
+        action="request_balance",
+        sources=frozenset({S.PRODUCED}),
+        target=S.BALANCE_REQUESTED,
+        perm=Perm.REQUEST_PAYMENT,
+        checks=(BALANCE_DUE,),
+        label=_("Request balance"),
     ),
     T(
-        "allow_credit",
-        AWAITING_BALANCE,
-        S.READY_TO_SHIP,
-        Perm.ALLOW_CREDIT,
-        credit_allowed,
-        _("Ship on credit terms"),
+        action="confirm_balance",
+        sources=RECEIVABLE,
+        target=_after_balance,
+        perm=Perm.CONFIRM_PAYMENT,
+        checks=(BALANCE_DUE, BALANCE_AMOUNT_FITS),
+        label=_("Confirm balance received"),
+        input=inputs.PaymentIn,
+        idempotent=True,
     ),
     T(
-        "issue_shipping_notice",
-        SHIPPABLE,
-        None,
-        Perm.ISSUE_SHIPPING_NOTICE,
-        something_to_notice,
-        _("Issue shipping notice"),
-        ("lines", "ship_date"),
+        action="allow_credit",
+        sources=AWAITING_BALANCE,
+        target=S.READY_TO_SHIP,
+        perm=Perm.ALLOW_CREDIT,
+        checks=(CREDIT_ALLOWED,),
+        label=_("Ship on credit terms"),
     ),
     T(
-        "issue_outbound_slip",
-        SHIPPABLE,
-        None,
-        Perm.ISSUE_OUTBOUND_SLIP,
-        notice_without_slip,
-        _("Issue outbound slip"),
-        ("notice",),
+        action="issue_shipping_notice",
+        sources=SHIPPABLE,
+        target=None,
+        perm=Perm.ISSUE_SHIPPING_NOTICE,
+        checks=(SOMETHING_TO_NOTICE,),
+        label=_("Issue shipping notice"),
+        input=inputs.ShippingNoticeIn,
     ),
     T(
-        "issue_delivery_note",
-        SHIPPABLE,
-        None,
-        Perm.ISSUE_DELIVERY_NOTE,
-        notice_without_delivery_note,
-        _("Issue delivery note"),
-        ("notice", "cod_amount"),
+        action="issue_outbound_slip",
+        sources=SHIPPABLE,
+        target=None,
+        perm=Perm.ISSUE_OUTBOUND_SLIP,
+        checks=(NOTICE_WITHOUT_SLIP,),
+        label=_("Issue outbound slip"),
+        input=inputs.NoticeIn,
     ),
     T(
-        "ship",
-        SHIPPABLE,
-        _after_shipment,
-        Perm.SHIP_GOODS,
-        notice_ready_to_ship,
-        _("Ship"),
-        ("notice",),
+        action="issue_delivery_note",
+        sources=SHIPPABLE,
+        target=None,
+        perm=Perm.ISSUE_DELIVERY_NOTE,
+        checks=(NOTICE_WITHOUT_NOTE,),
+        label=_("Issue delivery note"),
+        input=inputs.DeliveryNoteIn,
     ),
     T(
-        "deliver",
-        IN_TRANSIT,
-        _after_delivery,
-        Perm.CONFIRM_DELIVERY,
-        shipment_to_deliver,
-        _("Confirm delivery"),
-        ("notice", "received_by", "proof_reference", "cod_collected"),
+        action="ship",
+        sources=SHIPPABLE,
+        target=_after_shipment,
+        perm=Perm.SHIP_GOODS,
+        checks=(NOTICE_READY,),
+        label=_("Ship"),
+        input=inputs.NoticeIn,
     ),
     T(
-        "reconcile_cod",
-        IN_TRANSIT | {S.DELIVERED},
-        None,
-        Perm.RECONCILE_COD,
-        cod_to_reconcile,
-        _("Reconcile cash on delivery"),
-        ("notice", "amount"),
+        action="deliver",
+        sources=IN_TRANSIT,
+        target=_after_delivery,
+        perm=Perm.CONFIRM_DELIVERY,
+        checks=(SHIPMENT_TO_DELIVER,),
+        label=_("Confirm delivery"),
+        input=inputs.DeliveryIn,
     ),
-    T("close", frozenset({S.DELIVERED}), S.CLOSED, Perm.CLOSE_ORDER, closable, _("Close")),
-    T("hold", HOLDABLE, S.ON_HOLD, Perm.HOLD_ORDER, reason_given, _("Put on hold"), ("reason",)),
-    T("resume", frozenset({S.ON_HOLD}), _resume, Perm.HOLD_ORDER, _open, _("Resume")),
     T(
-        "cancel",
-        CANCELLABLE | {S.ON_HOLD},
-        S.CANCELLED,
-        Perm.CANCEL_ORDER,
-        lambda ctx: reason_given(ctx) + cancellable(ctx),
-        _("Cancel"),
-        ("reason",),
+        action="reconcile_cod",
+        sources=IN_TRANSIT | {S.DELIVERED},
+        target=None,
+        perm=Perm.RECONCILE_COD,
+        checks=(COD_TO_RECONCILE,),
+        label=_("Reconcile cash on delivery"),
+        input=inputs.CodCountIn,
+        idempotent=True,
     ),
-    T("amend", AMENDABLE, None, Perm.AMEND_ORDER, _open, _("Amend"), ("changes", "reason")),
+    T(
+        action="close",
+        sources=frozenset({S.DELIVERED}),
+        target=S.CLOSED,
+        perm=Perm.CLOSE_ORDER,
+        checks=(CLOSABLE,),
+        label=_("Close"),
+    ),
+    T(
+        action="hold",
+        sources=HOLDABLE,
+        target=S.ON_HOLD,
+        perm=Perm.HOLD_ORDER,
+        checks=(REASON_GIVEN,),
+        label=_("Put on hold"),
+        input=inputs.ReasonIn,
+    ),
+    T(
+        action="resume",
+        sources=frozenset({S.ON_HOLD}),
+        target=_resume,
+        perm=Perm.HOLD_ORDER,
+        label=_("Resume"),
+    ),
+    T(
+        action="cancel",
+        sources=CANCELLABLE | {S.ON_HOLD},
+        target=S.CANCELLED,
+        perm=Perm.CANCEL_ORDER,
+        checks=(REASON_GIVEN, CANCELLABLE_NOW),
+        label=_("Cancel"),
+        input=inputs.ReasonIn,
+    ),
+    T(
+        action="amend",
+        sources=AMENDABLE,
+        target=None,
+        perm=Perm.AMEND_ORDER,
+        label=_("Amend"),
+    ),
 )
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 ACTIONS: tuple[str, ...] = tuple(BY_ACTION)
+#: an order of no particular kind waives nothing; kinds are declared by the apps that make them
+STANDARD_KIND = "standard"
+
+
+def conditions_for(transition: Transition, order: Order) -> list[Any]:
+    """Orders' own checks and the ones other apps contribute, less what the order's kind waives."""
+    waived = extensions.waived_by(order.kind)
+    return [
+        c
+        for c in (*transition.checks, *extensions.conditions_of(transition.action))
+        if c.name not in waived
+    ]
+
+
+def permission_label(perm: str) -> Any:
+    return Perm(perm).label if perm in Perm.values else extensions.permission_label(perm)
 
 
 def reasons_for(transition: Transition, ctx: Context) -> list[Reason]:
@@ -547,7 +677,7 @@ def reasons_for(transition: Transition, ctx: Context) -> list[Reason]:
             Reason(
                 Code.PERMISSION_DENIED,
                 gettext("You do not have the permission: %(perm)s.")
-                % {"perm": Perm(transition.perm).label},
+                % {"perm": permission_label(transition.perm)},
             )
         )
     if ctx.order.status not in transition.sources:
@@ -559,4 +689,193 @@ def reasons_for(transition: Transition, ctx: Context) -> list[Reason]:
             )
         )
         return reasons
-    return reasons + transition.gate(ctx)
+    return reasons + [r for r in transition.gate(ctx) if r not in reasons]
+
+
+# ---- the milestones: the stamp each step leaves and the checklist row it fills ----------------
+
+
+def _live_notices(notices: list[Any]) -> list[Any]:
+    return [n for n in notices if n.status != "cancelled"]
+
+
+def _first_stamp(docs: list[Any]) -> tuple[bool, Any]:
+    return bool(docs), docs[0].issued_at if docs else None
+
+
+def _cod_notes(notices: list[Any]) -> list[Any]:
+    notes = [n.delivery_note for n in _live_notices(notices) if hasattr(n, "delivery_note")]
+    return [n for n in notes if n.cod_collected > 0 or n.cod_amount > 0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Milestone:
+    """A row of the order's checklist: the actions that pass it and where its stamp is kept.
+
+    ``stamp`` (and ``by``) name the order's fields the step sets; a milestone kept on the
+    shipping documents instead reads them through ``passed(order, notices) -> (done, at)``.
+    The cockpit draws the checklist from this table and the seeder sets the same stamps.
+    """
+
+    key: str
+    label: Any
+    actions: tuple[str, ...]
+    stamp: str = ""
+    by: str = ""
+    passed: Callable[[Order, list[Any]], tuple[bool, Any]] | None = None
+
+    def state(self, order: Order, notices: list[Any]) -> tuple[bool, Any, Any]:
+        """(passed, by whom when the order keeps it, when)."""
+        if self.passed is not None:
+            done, at = self.passed(order, notices)
+            return done, None, at
+        at = getattr(order, self.stamp)
+        return at is not None, getattr(order, self.by) if self.by else None, at
+
+
+def _cod_passed(order: Order, notices: list[Any]) -> tuple[bool, Any]:
+    notes = _cod_notes(notices)
+    done = bool(notes) and all(n.cod_reconciled_at for n in notes)
+    return done, max((n.cod_reconciled_at for n in notes if n.cod_reconciled_at), default=None)
+
+
+M = Milestone
+MILESTONES: tuple[Milestone, ...] = (
+    M(key="submitted", label=_("Submitted"), actions=("submit",), stamp="submitted_at"),
+    M(
+        key="finance_signature",
+        label=_("Finance signature"),
+        actions=("sign_finance",),
+        stamp="finance_signed_at",
+        by="finance_signed_by",
+    ),
+    M(
+        key="manager_signature",
+        label=_("Sales manager signature"),
+        actions=("sign_manager",),
+        stamp="manager_signed_at",
+        by="manager_signed_by",
+    ),
+    M(
+        key="deposit",
+        label=_("Deposit received"),
+        actions=("confirm_deposit",),
+        stamp="deposit_confirmed_at",
+    ),
+    M(
+        key="release",
+        label=_("Released to stock and production"),
+        actions=("release",),
+        stamp="released_at",
+    ),
+    M(
+        key="production",
+        label=_("Production done"),
+        actions=("complete_production",),
+        stamp="production_done_at",
+    ),
+    M(
+        key="balance",
+        label=_("Balance paid or credit allowed"),
+        actions=("confirm_balance", "allow_credit"),
+        stamp="ready_to_ship_at",
+    ),
+    M(
+        key="shipping_notice",
+        label=_("Shipping notice"),
+        actions=("issue_shipping_notice",),
+        passed=lambda order, notices: _first_stamp(_live_notices(notices)),
+    ),
+    M(
+        key="outbound_slip",
+        label=_("Outbound slip"),
+        actions=("issue_outbound_slip",),
+        passed=lambda order, notices: _first_stamp(
+            [n.outbound_slip for n in _live_notices(notices) if hasattr(n, "outbound_slip")]
+        ),
+    ),
+    M(
+        key="delivery_note",
+        label=_("Delivery note"),
+        actions=("issue_delivery_note",),
+        passed=lambda order, notices: _first_stamp(
+            [n.delivery_note for n in _live_notices(notices) if hasattr(n, "delivery_note")]
+        ),
+    ),
+    M(key="shipped", label=_("Shipped"), actions=("ship",), stamp="shipped_at"),
+    M(key="delivered", label=_("Delivered"), actions=("deliver",), stamp="delivered_at"),
+    M(
+        key="cod",
+        label=_("Cash on delivery reconciled"),
+        actions=("reconcile_cod",),
+        passed=_cod_passed,
+    ),
+    M(key="closed", label=_("Closed"), actions=("close",), stamp="closed_at"),
+)
+
+#: the stamp each action leaves on the order (the seeder writes the same ones)
+STAMPS: dict[str, str] = {
+    **{a: m.stamp for m in MILESTONES if m.stamp for a in m.actions},
+    "request_deposit": "deposit_requested_at",
+    "request_balance": "balance_requested_at",
+    "cancel": "cancelled_at",
+}
+
+
+# ---- what an open order waits for, in words ------------------------------------------------
+
+
+def missing_signatures(order: Order) -> list[str]:
+    missing = []
+    if order.finance_signed_at is None:
+        missing.append(gettext("finance"))
+    if order.manager_signed_at is None:
+        missing.append(gettext("sales manager"))
+    return missing
+
+
+def _deposit_open(order: Order) -> bool:
+    return order.deposit_due > order.paid_amount
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """In these statuses (and when ``when`` holds) the order waits for ``words``."""
+
+    statuses: frozenset[str]
+    words: Callable[[Order], str]
+    when: Callable[[Order], bool] | None = None
+
+
+WAITING: tuple[Waiting, ...] = (
+    Waiting(frozenset({S.DRAFT}), lambda o: gettext("Entry: the order is not submitted")),
+    Waiting(
+        frozenset({S.SUBMITTED}),
+        lambda o: gettext("Signature: %(who)s") % {"who": ", ".join(missing_signatures(o))},
+    ),
+    Waiting(frozenset({S.SIGNED}), lambda o: gettext("Deposit: not requested yet"), _deposit_open),
+    Waiting(
+        frozenset({S.DEPOSIT_REQUESTED}),
+        lambda o: gettext("Deposit: from the customer"),
+        _deposit_open,
+    ),
+    Waiting(
+        frozenset({S.SIGNED, S.DEPOSIT_REQUESTED, S.DEPOSIT_CONFIRMED}),
+        lambda o: gettext("Release to stock and production"),
+    ),
+    Waiting(frozenset({S.RELEASED}), lambda o: gettext("Production")),
+    Waiting(frozenset({S.PRODUCED}), lambda o: gettext("Balance: not requested yet")),
+    Waiting(frozenset({S.BALANCE_REQUESTED}), lambda o: gettext("Balance: from the customer")),
+    Waiting(SHIPPABLE, lambda o: gettext("Shipping")),
+    Waiting(frozenset({S.SHIPPED}), lambda o: gettext("Proof of delivery")),
+)
+
+
+def waiting_for(order: Order) -> str:
+    """What an open order waits for now, in words (why an order at risk is not ready)."""
+    if order.status == S.ON_HOLD:
+        return gettext("On hold: %(reason)s") % {"reason": order.hold_reason}
+    for row in WAITING:
+        if order.status in row.statuses and (row.when is None or row.when(order)):
+            return row.words(order)
+    return str(Status(order.status).label) if order.status in Status.values else order.status

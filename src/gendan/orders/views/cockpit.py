@@ -7,7 +7,6 @@ Nothing here decides a rule: the checklist and the buttons only show what the wo
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -49,28 +48,6 @@ PRICE_BLIND = {
     Code.CREDIT_LIMIT_EXCEEDED: gettext_lazy("Credit limit exceeded."),
     Code.COD_MISMATCH: gettext_lazy("The cash counted differs from what the driver collected."),
 }
-
-# the checklist: (key, label, the actions that pass the gate)
-GATES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
-    ("submitted", gettext_lazy("Submitted"), ("submit",)),
-    ("finance_signature", gettext_lazy("Finance signature"), ("sign_finance",)),
-    ("manager_signature", gettext_lazy("Sales manager signature"), ("sign_manager",)),
-    ("deposit", gettext_lazy("Deposit received"), ("confirm_deposit",)),
-    ("release", gettext_lazy("Released to stock and production"), ("release",)),
-    ("production", gettext_lazy("Production done"), ("complete_production",)),
-    (
-        "balance",
-        gettext_lazy("Balance paid or credit allowed"),
-        ("confirm_balance", "allow_credit"),
-    ),
-    ("shipping_notice", gettext_lazy("Shipping notice"), ("issue_shipping_notice",)),
-    ("outbound_slip", gettext_lazy("Outbound slip"), ("issue_outbound_slip",)),
-    ("delivery_note", gettext_lazy("Delivery note"), ("issue_delivery_note",)),
-    ("shipped", gettext_lazy("Shipped"), ("ship",)),
-    ("delivered", gettext_lazy("Delivered"), ("deliver",)),
-    ("cod", gettext_lazy("Cash on delivery reconciled"), ("reconcile_cod",)),
-    ("closed", gettext_lazy("Closed"), ("close",)),
-)
 
 FIELD_LABELS = {
     "status": gettext_lazy("Status"),
@@ -178,43 +155,14 @@ def _latest_events(events: list[Any]) -> dict[str, Any]:
 def _checklist(
     order: Any, states: dict[str, Any], events: list[Any], notices: list[Any]
 ) -> list[Gate]:
+    """The milestones of the workflow, each passed (by whom, when) or waiting (and why)."""
     latest = _latest_events(events)
-    live = [n for n in notices if n.status != "cancelled"]
-    slips = [n.outbound_slip for n in live if hasattr(n, "outbound_slip")]
-    notes = [n.delivery_note for n in live if hasattr(n, "delivery_note")]
-    cod_notes = [n for n in notes if n.cod_collected > 0 or n.cod_amount > 0]
-    done: dict[str, tuple[bool, Any, Any]] = {
-        "submitted": (order.submitted_at is not None, None, order.submitted_at),
-        "finance_signature": (
-            order.finance_signed_at is not None,
-            order.finance_signed_by,
-            order.finance_signed_at,
-        ),
-        "manager_signature": (
-            order.manager_signed_at is not None,
-            order.manager_signed_by,
-            order.manager_signed_at,
-        ),
-        "deposit": (order.deposit_confirmed_at is not None, None, order.deposit_confirmed_at),
-        "release": (order.released_at is not None, None, order.released_at),
-        "production": (order.production_done_at is not None, None, order.production_done_at),
-        "balance": (order.ready_to_ship_at is not None, None, order.ready_to_ship_at),
-        "shipping_notice": (bool(live), None, live[0].issued_at if live else None),
-        "outbound_slip": (bool(slips), None, slips[0].issued_at if slips else None),
-        "delivery_note": (bool(notes), None, notes[0].issued_at if notes else None),
-        "shipped": (order.shipped_at is not None, None, order.shipped_at),
-        "delivered": (order.delivered_at is not None, None, order.delivered_at),
-        "cod": (
-            bool(cod_notes) and all(n.cod_reconciled_at for n in cod_notes),
-            None,
-            max((n.cod_reconciled_at for n in cod_notes if n.cod_reconciled_at), default=None),
-        ),
-        "closed": (order.closed_at is not None, None, order.closed_at),
-    }
+    cod_notes = workflow._cod_notes(notices)
     gates = []
-    for key, label, actions in GATES:
-        passed, by, at = done[key]
-        gate = Gate(key=key, label=label, done=passed, at=at, by=by)
+    for milestone in workflow.MILESTONES:
+        key, actions = milestone.key, milestone.actions
+        passed, by, at = milestone.state(order, notices)
+        gate = Gate(key=key, label=milestone.label, done=passed, at=at, by=by)
         if passed and by is None:
             event = next((latest[a] for a in actions if a in latest), None)
             if event is not None:
@@ -227,7 +175,9 @@ def _checklist(
         if key == "balance" and passed and order.on_credit:
             gate.note = _("Shipped on credit terms.")
         if not passed and not gate.note:
-            gate.who_may = [str(Perm(workflow.BY_ACTION[a].perm).label) for a in actions]
+            gate.who_may = [
+                str(workflow.permission_label(workflow.BY_ACTION[a].perm)) for a in actions
+            ]
             for action in actions:
                 state = states.get(action)
                 if state is None:
@@ -414,9 +364,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 # ---- acting --------------------------------------------------------------------------------------
 
 
-def _params(request: HttpRequest, verb: Any) -> tuple[dict[str, Any], list[str]]:
-    """The action's inputs, parsed; those the verb does not take are ignored."""
-    accepted = inspect.signature(verb).parameters
+def _params(request: HttpRequest, action: str) -> tuple[dict[str, Any], list[str]]:
+    """The action's inputs, parsed; those its input schema does not name are ignored."""
+    accepted = workflow.BY_ACTION[action].input.model_fields
     kwargs: dict[str, Any] = {}
     problems: list[str] = []
     for name in (*MONEY_PARAMS, *DATE_PARAMS, *TEXT_PARAMS):
@@ -440,7 +390,7 @@ def _params(request: HttpRequest, verb: Any) -> tuple[dict[str, Any], list[str]]
         else:
             value = raw
         kwargs[name] = value
-    missing = services.missing_parameters(verb, kwargs)
+    missing = services.missing_parameters(action, kwargs)
     if missing:
         problems.append(_("Missing field: %(fields)s.") % {"fields": ", ".join(missing)})
     return kwargs, problems
@@ -455,7 +405,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         raise Http404(_("Unknown action “%(action)s”.") % {"action": action})
     order = _order_or_404(user, number, detail=False)
     back = HttpResponseRedirect(reverse("web:order_detail", args=[order.number]))
-    kwargs, problems = _params(request, verb)
+    kwargs, problems = _params(request, action)
     if problems:
         for problem in problems:
             messages.error(request, problem)
