@@ -14,6 +14,9 @@ $VENV/bin/ruff format --check "${LINT_PATHS[@]}"
 echo "== migrations are complete"
 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
 
+echo "== docs/lifecycle.md is current"
+GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan lifecycle --check
+
 if CHROMIUM=$(command -v chromium || command -v chromium-browser); then
   export GENDAN_CHROMIUM="$CHROMIUM"
   echo "== browser tests will drive $("$CHROMIUM" --version 2>/dev/null | head -n 1)"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LoadingConfig(AppConfig):
@@ -7,6 +8,23 @@ class LoadingConfig(AppConfig):
     verbose_name = "Loading"
 
     def ready(self) -> None:
-        from gendan.loading import sections
+        from gendan import extensions
+        from gendan.accounts.permissions import Perm
+        from gendan.loading import routes, sections
 
         sections.register()
+        extensions.add_routes(app="loading", patterns=routes.urlpatterns)
+        extensions.add_nav_entry(
+            label=_("Loading"),
+            url_name="web:loading_home",
+            perms=(Perm.PLAN_LOADING, Perm.COUNT_LOADING),
+            app="loading",
+            order=90,
+        )
+        extensions.add_nav_entry(
+            label=_("Counting errors"),
+            url_name="web:counting_errors",
+            perms=(Perm.VIEW_COUNTING_ERRORS,),
+            app="loading",
+            order=91,
+        )

@@ -40,12 +40,22 @@ class EventKind(models.TextChoices):
     COUNTING_ERROR_RECORDED = "loading.counting_error", _("Counting error recorded")
 
 
+def kind_label(code: str) -> Any:
+    """The words of an event kind: the kernel's own, or those the owning app declared."""
+    if code in EventKind.values:
+        return EventKind(code).label
+    from gendan import extensions
+
+    return extensions.event_kind_label(code)
+
+
 class AppendOnlyError(Exception):
     pass
 
 
 class Event(models.Model):
-    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    # the kernel's kinds (EventKind) and those other apps declare (gendan.extensions)
+    kind = models.CharField(max_length=40)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -56,6 +66,16 @@ class Event(models.Model):
     customer = models.ForeignKey(
         "parties.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
+    # the record the fact is about, whatever its app (a purchase order, a sample, a trip...);
+    # order and customer stay as their own indexed columns for the cockpit and the reviews
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_id = models.CharField(max_length=40, blank=True)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
     comment = models.TextField(blank=True)
@@ -66,6 +86,7 @@ class Event(models.Model):
             models.Index(fields=["order", "at"], name="event_order_at"),
             models.Index(fields=["customer", "at"], name="event_customer_at"),
             models.Index(fields=["kind", "at"], name="event_kind_at"),
+            models.Index(fields=["subject_type", "subject_id", "at"], name="event_subject_at"),
         ]
         ordering = ["-at", "-id"]
 
@@ -79,3 +100,6 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Events are append-only.")
+
+    def get_kind_display(self) -> Any:
+        return kind_label(self.kind)

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gendan import extensions
 from gendan.accounts.permissions import Perm
 
 
@@ -34,8 +35,6 @@ NAV = (
     NavItem(_("Products"), "web:product_list"),
     NavItem(_("Stock"), "web:stock_list"),
     NavItem(_("Import"), "web:order_import", (Perm.IMPORT_ORDERS,)),
-    NavItem(_("Loading"), "web:loading_home", (Perm.PLAN_LOADING, Perm.COUNT_LOADING)),
-    NavItem(_("Counting errors"), "web:counting_errors", (Perm.VIEW_COUNTING_ERRORS,)),
 )
 
 
@@ -46,7 +45,7 @@ def shell(request: Any) -> dict[str, Any]:
         return {"nav": []}
     path = request.path
     items = []
-    for item in NAV:
+    for item in (*NAV, *extensions.nav_entries()):
         if item.visible_to(user):
             url = reverse(item.url_name)
             active = path == url if url == "/" else path.startswith(url)

@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from gendan import extensions
 from gendan.catalog import views as catalog_views
-from gendan.loading import views as loading_views
 from gendan.orders.views import cockpit as orders_cockpit
 from gendan.orders.views import entry as orders_entry
 from gendan.orders.views import imports as orders_imports
@@ -94,50 +94,6 @@ urlpatterns = [
     path("stock/", catalog_views.stock_list, name="stock_list"),
     # Excel import: upload, preview, confirm
     path("import/", orders_imports.order_import, name="order_import"),
-    # loading (装柜): plans, pictures, the loading sheet, the count, the error register
-    path("loading/", loading_views.loading_home, name="loading_home"),
-    path(
-        "loading/container-types/",
-        loading_views.container_type_list,
-        name="container_types",
-    ),
-    path(
-        "loading/container-types/new/",
-        loading_views.container_type_edit,
-        name="container_type_new",
-    ),
-    path(
-        "loading/container-types/<str:code>/",
-        loading_views.container_type_edit,
-        name="container_type_edit",
-    ),
-    path(
-        "counting-errors/",
-        loading_views.counting_error_register,
-        name="counting_errors",
-    ),
-    path(
-        "counting-errors.xlsx",
-        loading_views.counting_error_export,
-        name="counting_errors_export",
-    ),
-    path("loading/<str:number>/", loading_views.plan_detail, name="loading_plan"),
-    path(
-        "loading/<str:number>/progress/",
-        loading_views.plan_progress,
-        name="loading_progress",
-    ),
-    path("loading/<str:number>/count/", loading_views.plan_count, name="loading_count"),
-    path("loading/<str:number>/close/", loading_views.plan_close, name="loading_close"),
-    path(
-        "loading/<str:number>/counting-errors/",
-        loading_views.counting_error_new,
-        name="loading_counting_error",
-    ),
-    path("loading/<str:number>/sheet/", loading_views.loading_sheet, name="loading_sheet"),
-    path(
-        "loading/<str:number>/sheet.pdf",
-        loading_views.loading_sheet_pdf,
-        name="loading_sheet_pdf",
-    ),
 ]
+# the pages other apps declare (gendan.extensions.add_routes, in their AppConfig.ready())
+urlpatterns += [p for patterns in extensions.registry.routes.values() for p in patterns]

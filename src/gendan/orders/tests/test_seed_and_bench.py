@@ -145,6 +145,8 @@ def test_every_page_runs_the_same_queries_for_10_and_100_orders(db, settings):
     }
     seed(200, append=True)
     three_hundred = {k: _count(clients[pages[k][0]], pages[k][1], pages[k][2]) for k in bucketed}
-    assert all(three_hundred[k] <= 20 for k in bucketed), three_hundred
+    # the manager's Today adds the signature queue to the review (two queries)
+    bounds = {"today (merchandiser)": 20, "today (manager)": 22, "inbox": 20}
+    assert all(three_hundred[k] <= bounds[k] for k in bucketed), three_hundred
     assert all(abs(three_hundred[k] - hundred[k]) <= 2 for k in bucketed), (three_hundred, hundred)
     assert Order.objects.count() == 300

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gendan import extensions
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
 from gendan.orders import selectors, services, workflow
@@ -294,6 +295,18 @@ def _timeline(events: list[Any], communications: list[Any]) -> list[dict[str, An
     return rows
 
 
+def _panels(order: Any, user: Any) -> list[dict[str, Any]]:
+    """The panels other apps contribute, for this order and user (a panel may stay away)."""
+    shown = []
+    for panel in extensions.cockpit_panels():
+        if panel.perms and not any(user.can(p) for p in panel.perms):
+            continue
+        ctx = panel.build(order, user)
+        if ctx is not None:
+            shown.append({"panel": panel, "ctx": ctx})
+    return shown
+
+
 def _order_or_404(user: Any, number: str, *, detail: bool) -> Any:
     try:
         return selectors.get_order_for(user, number, detail=detail)
@@ -357,6 +370,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         ],
         "timeline": _timeline(events, communications),
         "revisions": _revisions(order, show_prices, people),
+        "panels": _panels(order, user),
     }
     return render(request, "orders/cockpit.html", context)
 
