@@ -19,11 +19,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gendan import extensions
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
 from gendan.orders import selectors, services, workflow
@@ -407,6 +409,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         ],
         "timeline": _timeline(events, communications),
         "revisions": _revisions(order, show_prices, people),
+        "panels": [
+            render_to_string(p.template, c, request)
+            for p in extensions.cockpit_panels()
+            if (not p.perms or any(map(user.can, p.perms)))
+            and (c := p.build(order, user)) is not None
+        ],
     }
     return render(request, "orders/cockpit.html", context)
 
