@@ -148,7 +148,7 @@ def attach_file(
                 field="file",
             ) from exc
     if not name.lower().endswith(kind.extensions):
-        name = f"{name}{kind.extensions[0]}"
+        name = f"{name[: 255 - len(kind.extensions[0])]}{kind.extensions[0]}"
     stored: list[str] = []
     try:
         file.seek(0)
