@@ -157,6 +157,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def mount() -> None:
     from gendan.accounts.api import router as accounts_router
+    from gendan.attachments.api import router as attachments_router
     from gendan.catalog.api import router as catalog_router
     from gendan.loading.api import router as loading_router
     from gendan.orders.api import router as orders_router
@@ -166,6 +167,7 @@ def mount() -> None:
     api.add_router("/", parties_router)
     api.add_router("/", catalog_router)
     api.add_router("/orders", orders_router)
+    api.add_router("/orders", attachments_router)
     api.add_router("/loading", loading_router)
 
 

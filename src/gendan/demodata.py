@@ -90,7 +90,8 @@ def ensure_users() -> dict[str, User]:
     users = {}
     for username, role, name in USERS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"display_name": name}
+            username=username,
+            defaults={"display_name": name, "email": f"{username}@gendan.example"},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -207,6 +208,7 @@ def _customers(sales: User) -> list[Customer]:
                 customer=customer,
                 name="Anna" if channel == Channel.EXPORT else "王店长",
                 phone="13800000000",
+                email=f"{code.lower()}@customer.example",
             )
         customers.append(customer)
     return customers
@@ -327,7 +329,34 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
                 created_by=users["merch"],
             )
     _export_shipment(users, customers[0], today)
+    _customer_fax(users)
     return True, logins
+
+
+def _customer_fax(users: dict[str, User]) -> None:
+    """The customer's fax of the first demo order, made as a PDF here (no file in the repo)."""
+    from django.core.files.base import ContentFile
+    from django.utils.html import escape
+
+    from gendan.attachments.services import attach_file
+    from gendan.shipping.documents import font_url, render_pdf
+
+    order = Order.objects.select_related("customer").order_by("number").first()
+    if order is None:
+        return
+    lines = "".join(
+        f"<tr><td>{escape(line.product.code)}</td><td>{escape(line.product.name)}</td>"
+        f"<td>{line.quantity}</td></tr>"
+        for line in order.lines.select_related("product")
+    )
+    html = (
+        f"<html><head><style>@font-face{{font-family:cjk;src:url({font_url(for_pdf=True)})}} body{{font-family:cjk}}"
+        "table{border-collapse:collapse} td{border:1px solid #444;padding:4px}</style></head>"
+        f"<body><h1>传真 FAX</h1><p>致：跟单部 李跟单　来自：{escape(order.customer.name)}</p><p>订单号：{escape(order.customer_po)}　交货期：{order.delivery_date}</p>"
+        f"<table>{lines}</table><p>请按以上数量安排生产，纸箱五层瓦楞，唛头见附件。</p></body></html>"
+    )
+    fax = ContentFile(render_pdf(html), name=f"传真-{order.customer_po or order.number}.pdf")
+    attach_file(actor=users["merch"], model="orders.order", key=order.number, file=fax)
 
 
 def _export_shipment(users: dict[str, User], customer: Customer, today: date) -> None:

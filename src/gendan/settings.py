@@ -1,5 +1,6 @@
 """One settings module; production differs only by environment (GENDAN_* variables)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "gendan.production",
     "gendan.shipping",
     "gendan.loading",
+    "gendan.attachments",
+    "gendan.outbox",
+    "gendan.notifications",
     "gendan.web",
 ]
 
@@ -144,6 +148,50 @@ GENDAN_PLANNING_WORKERS = int(os.environ.get("GENDAN_PLANNING_WORKERS", "1"))
 # What a counting error found after loading costs the person who counted.
 GENDAN_COUNTING_ERROR_PENALTY = os.environ.get("GENDAN_COUNTING_ERROR_PENALTY", "200")
 GENDAN_COUNTING_ERROR_CURRENCY = os.environ.get("GENDAN_COUNTING_ERROR_CURRENCY", "CNY")
+
+# Files (attachments): Django's storage API. A folder under var/ by default; another backend
+# (django-storages' S3Storage, say) by GENDAN_STORAGE_BACKEND and GENDAN_STORAGE_OPTIONS (JSON).
+MEDIA_ROOT = Path(os.environ.get("GENDAN_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "GENDAN_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("GENDAN_STORAGE_OPTIONS", "{}"))
+        or {"location": str(MEDIA_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+GENDAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("GENDAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+GENDAN_ATTACHMENT_TYPES = env_list(
+    "GENDAN_ATTACHMENT_TYPES", "pdf,jpeg,png,webp,heic,xlsx,docx,txt"
+)
+
+# Outgoing mail (Django's MAILERS): SMTP when GENDAN_EMAIL_HOST is set (production), else each
+# mail is written as a file under var/mail (the demo).
+_EMAIL_HOST = os.environ.get("GENDAN_EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST,
+            "port": int(os.environ.get("GENDAN_EMAIL_PORT", "25")),
+            "username": os.environ.get("GENDAN_EMAIL_USER", ""),
+            "password": os.environ.get("GENDAN_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("GENDAN_EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("GENDAN_EMAIL_USE_SSL", False),
+            "timeout": int(os.environ.get("GENDAN_EMAIL_TIMEOUT", "20")),
+        },
+    }
+    if _EMAIL_HOST
+    else {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": os.environ.get("GENDAN_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("GENDAN_EMAIL_FROM", "Gendan <gendan@localhost>")
+# Links in mails and notifications point here (no request to read the host from in a worker).
+GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

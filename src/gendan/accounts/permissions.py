@@ -42,6 +42,7 @@ class Perm(models.TextChoices):
     RECORD_COUNTING_ERROR = "record_counting_error", _("Record counting errors")
     VIEW_COUNTING_ERRORS = "view_counting_errors", _("Read the counting-error register")
     MANAGE_CONTAINER_TYPES = "manage_container_types", _("Edit container and vehicle types")
+    ATTACH_FILES = "attach_files", _("Attach and remove files")
 
 
 class Role(models.TextChoices):
@@ -71,6 +72,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.MANAGE_CUSTOMERS,
             P.LOG_COMMUNICATION,
             P.EXPORT_DATA,
+            P.ATTACH_FILES,
         }
     ),
     Role.MERCHANDISER: frozenset(
@@ -99,6 +101,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.RECORD_COUNTING_ERROR,
             P.VIEW_COUNTING_ERRORS,
             P.MANAGE_CONTAINER_TYPES,
+            P.ATTACH_FILES,
         }
     ),
     Role.SALES_MANAGER: frozenset(
@@ -113,6 +116,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.EXPORT_DATA,
             P.RECORD_COUNTING_ERROR,
             P.VIEW_COUNTING_ERRORS,
+            P.ATTACH_FILES,
         }
     ),
     Role.FINANCE: frozenset(
@@ -127,6 +131,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.CLOSE_ORDER,
             P.EXPORT_DATA,
             P.VIEW_COUNTING_ERRORS,
+            P.ATTACH_FILES,
         }
     ),
     Role.CASHIER: frozenset({P.VIEW_ALL, P.VIEW_PRICES, P.RECONCILE_COD}),
@@ -141,16 +146,23 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.PLAN_LOADING,
             P.COUNT_LOADING,
             P.CLOSE_LOADING,
+            P.ATTACH_FILES,
         }
     ),
     Role.PURCHASER: frozenset({P.VIEW_ALL}),
-    Role.QC: frozenset({P.VIEW_ALL}),
-    Role.DRIVER: frozenset({P.VIEW_ALL, P.CONFIRM_DELIVERY}),
+    Role.QC: frozenset({P.VIEW_ALL, P.ATTACH_FILES}),
+    Role.DRIVER: frozenset({P.VIEW_ALL, P.CONFIRM_DELIVERY, P.ATTACH_FILES}),
     Role.REGIONAL_MANAGER: frozenset(
         {P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA, P.VIEW_COUNTING_ERRORS}
     ),
     Role.CUSTOMER_SERVICE: frozenset(
-        {P.VIEW_ALL, P.VIEW_PRICES, P.LOG_COMMUNICATION, P.RECORD_COUNTING_ERROR}
+        {
+            P.VIEW_ALL,
+            P.VIEW_PRICES,
+            P.LOG_COMMUNICATION,
+            P.RECORD_COUNTING_ERROR,
+            P.ATTACH_FILES,
+        }
     ),
     Role.ADMIN: frozenset(Perm.values),
 }

@@ -29,6 +29,7 @@ from gendan.orders.entry import CheckedLine, LineInput, Problems, check_dates, c
 from gendan.orders.errors import Code
 from gendan.orders.models import Order, OrderLine, OrderRevision
 from gendan.orders.numbering import next_number
+from gendan.outbox import services as outbox
 from gendan.parties.models import Customer
 from gendan.production import services as production
 from gendan.shipping import services as shipping
@@ -287,6 +288,7 @@ def enter_order(
         _gate("submit", order, actor)
         order.submitted_at = timezone.now()
         _move(order, "submit", actor)
+        outbox.notify_signature_waiting(order, actor=actor)
     return order
 
 
@@ -438,6 +440,8 @@ def submit_order(
     with transition("submit", number=order_number, actor=actor, version=expected_version) as step:
         step.stamp()
         step.comment = comment
+        # the signers are told a signature waits (mailed after commit, notified in the app)
+        outbox.notify_signature_waiting(step.order, actor=actor)
     return step.order
 
 

@@ -38,6 +38,10 @@ class EventKind(models.TextChoices):
     LOADING_COUNTED = "loading.counted", _("Loading counted")
     LOADING_CLOSED = "loading.closed", _("Loading closed")
     COUNTING_ERROR_RECORDED = "loading.counting_error", _("Counting error recorded")
+    ATTACHMENT_ADDED = "attachment.added", _("File attached")
+    ATTACHMENT_REMOVED = "attachment.removed", _("File removed")
+    MAIL_SENT = "mail.sent", _("Mail sent")
+    MAIL_FAILED = "mail.failed", _("Mail not sent")
 
 
 def kind_label(code: str) -> Any:

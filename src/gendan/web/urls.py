@@ -4,12 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from gendan import extensions
+from gendan.attachments import views as attachments_views
 from gendan.catalog import views as catalog_views
+from gendan.notifications import views as notifications_views
 from gendan.orders.views import cockpit as orders_cockpit
 from gendan.orders.views import entry as orders_entry
 from gendan.orders.views import imports as orders_imports
 from gendan.orders.views import lists as orders_lists
 from gendan.orders.views import today as orders_today
+from gendan.outbox import views as outbox_views
 from gendan.parties import views as parties_views
 from gendan.shipping import views as shipping_views
 from gendan.web import views
@@ -94,6 +97,41 @@ urlpatterns = [
     path("stock/", catalog_views.stock_list, name="stock_list"),
     # Excel import: upload, preview, confirm
     path("import/", orders_imports.order_import, name="order_import"),
+    # files on records: attach on the order, every download through its record's visibility
+    path(
+        "orders/<str:number>/attachments/",
+        attachments_views.order_attachments,
+        name="order_attachments",
+    ),
+    path(
+        "attachments/<int:pk>/", attachments_views.attachment_download, name="attachment_download"
+    ),
+    path(
+        "attachments/<int:pk>/remove/",
+        attachments_views.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "attachments/<int:pk>/<str:size>/",
+        attachments_views.attachment_image,
+        name="attachment_image",
+    ),
+    path(
+        "orders/<str:number>/mail/status/", outbox_views.order_mail_status, name="order_mail_status"
+    ),
+    # notifications: the list, mark read, the shell's badge
+    path("notifications/", notifications_views.notification_list, name="notifications"),
+    path("notifications/badge/", notifications_views.notification_badge, name="notification_badge"),
+    path(
+        "notifications/read/",
+        notifications_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications_views.notification_read,
+        name="notification_read",
+    ),
 ]
 # the pages other apps declare (gendan.extensions.add_routes, in their AppConfig.ready())
 urlpatterns += [p for patterns in extensions.registry.routes.values() for p in patterns]

@@ -10,5 +10,8 @@ def test_the_lifecycle_document_is_current():
 
 def test_the_document_lists_a_contributed_condition_with_its_app():
     text = render()
-    assert "| `release` | `testapp.inspection_passed` | The test inspection has passed. | testapp |" in text
+    assert (
+        "| `release` | `testapp.inspection_passed` | The test inspection has passed. | testapp |"
+        in text
+    )
     assert "| `release` | `orders.deposit_received` | The deposit has arrived. | orders |" in text

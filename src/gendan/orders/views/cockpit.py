@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -295,15 +296,16 @@ def _timeline(events: list[Any], communications: list[Any]) -> list[dict[str, An
     return rows
 
 
-def _panels(order: Any, user: Any) -> list[dict[str, Any]]:
-    """The panels other apps contribute, for this order and user (a panel may stay away)."""
-    shown = []
+def _panels(request: HttpRequest, order: Any) -> list[str]:
+    """The panels other apps contribute, rendered for this order and user (a panel's build may
+    answer None to stay away)."""
+    user, shown = request.user, []
     for panel in extensions.cockpit_panels():
         if panel.perms and not any(user.can(p) for p in panel.perms):
             continue
         ctx = panel.build(order, user)
         if ctx is not None:
-            shown.append({"panel": panel, "ctx": ctx})
+            shown.append(render_to_string(panel.template, {"panel": panel, **ctx}, request))
     return shown
 
 
@@ -370,7 +372,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         ],
         "timeline": _timeline(events, communications),
         "revisions": _revisions(order, show_prices, people),
-        "panels": _panels(order, user),
+        "panels": _panels(request, order),
     }
     return render(request, "orders/cockpit.html", context)
 
