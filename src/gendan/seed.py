@@ -1044,7 +1044,8 @@ def seed(
     defer_indexes_from: int = 100_000,
 ) -> SeedReport:
     """Generate `orders` orders of a realistic company (see the module docstring)."""
-    from gendan.orders.models import DocumentSequence, Order
+    from gendan.numbering.models import DocumentSequence
+    from gendan.orders.models import Order
 
     if Order.objects.exists() and not append:
         raise SeedRefused(
@@ -1136,7 +1137,7 @@ def _finish(pg: bool, tables: dict[str, Table], counters: Counters, company: Com
     from django.core.management.color import no_style
 
     from gendan.inventory.models import StockLevel
-    from gendan.orders.models import DocumentSequence
+    from gendan.numbering.models import DocumentSequence
 
     rng = random.Random(len(company.stock))
     with transaction.atomic():

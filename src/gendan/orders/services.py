@@ -23,11 +23,11 @@ from gendan.errors import DomainError, Kind, invalid, not_found, refused
 from gendan.finance import services as finance
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
+from gendan.numbering.services import next_number
 from gendan.orders import locks, workflow
 from gendan.orders.entry import CheckedLine, LineInput, Problems, check_dates, check_lines, money
 from gendan.orders.errors import Code
 from gendan.orders.models import Order, OrderLine, OrderRevision
-from gendan.orders.numbering import next_number
 from gendan.orders.selectors import visible_orders
 from gendan.parties.models import Customer
 from gendan.production import services as production

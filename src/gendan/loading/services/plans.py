@@ -20,8 +20,8 @@ from gendan.errors import invalid
 from gendan.loading import planning
 from gendan.loading.errors import Code, refuse
 from gendan.loading.models import ContainerType, LoadingItem, LoadingPlan, PlanStatus, VehicleKind
+from gendan.numbering.services import next_number
 from gendan.orders.models import Order
-from gendan.orders.numbering import next_number
 from gendan.orders.workflow import FINISHED
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 from gendan.timeline.models import EventKind
