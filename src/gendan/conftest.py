@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from gendan.demodata import ensure_users
+from gendan.orders.tests.factories import World
+
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,16 +20,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def users(db):
-    from gendan.demodata import ensure_users
-
     return ensure_users()
 
 
 @pytest.fixture
 def world(users):
     """Users, three customers (deposit, no deposit + credit, 50% deposit), products with some stock."""
-    from gendan.orders.tests.factories import World
-
     return World.build(users)
 
 

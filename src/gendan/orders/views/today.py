@@ -18,6 +18,7 @@ from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.loading.selectors import open_loadings
 from gendan.orders.review import Bucket, Review, ReviewFilter, daily_review, team_choices
+from gendan.parties.services import complete_follow_up
 
 
 def _list_url(bucket: Bucket, review: Review, user: Any) -> str:
@@ -68,8 +69,6 @@ def _next(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    from gendan.parties.services import complete_follow_up
-
     try:
         complete_follow_up(actor=request.user, communication_id=pk)
     except DomainError as exc:
