@@ -29,6 +29,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src $(wildcard bench)
 	$(VENV)/bin/ruff format --check src $(wildcard bench)
+	$(VENV)/bin/lint-imports --no-cache
 
 test: $(STAMP)
 	@bash scripts/test.sh

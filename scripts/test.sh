@@ -11,6 +11,9 @@ LINT_PATHS=(src)
 $VENV/bin/ruff check "${LINT_PATHS[@]}"
 $VENV/bin/ruff format --check "${LINT_PATHS[@]}"
 
+echo "== import contracts (the layers of DESIGN.md, in pyproject.toml)"
+$VENV/bin/lint-imports --no-cache
+
 echo "== migrations are complete"
 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
 

@@ -18,7 +18,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from gendan.accounts.api import router as accounts_router
+from gendan.accounts.services import user_for_token
+from gendan.attachments.api import router as attachments_router
+from gendan.catalog.api import router as catalog_router
 from gendan.errors import DomainError, Kind
+from gendan.loading.api import router as loading_router
+from gendan.orders.api import router as orders_router
+from gendan.parties.api import router as parties_router
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +43,6 @@ class TokenAuth(HttpBearer):
     """Authorization: Bearer <personal API token>."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from gendan.accounts.services import user_for_token
-
         user = user_for_token(token)
         if user is not None:
             request.user = user
@@ -156,13 +161,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def mount() -> None:
-    from gendan.accounts.api import router as accounts_router
-    from gendan.attachments.api import router as attachments_router
-    from gendan.catalog.api import router as catalog_router
-    from gendan.loading.api import router as loading_router
-    from gendan.orders.api import router as orders_router
-    from gendan.parties.api import router as parties_router
-
     api.add_router("/auth", accounts_router)
     api.add_router("/", parties_router)
     api.add_router("/", catalog_router)

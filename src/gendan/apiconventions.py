@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Schema
 
+from gendan.accounts.models import IdempotencyRecord
 from gendan.errors import DomainError, Kind
 
 
@@ -57,8 +58,6 @@ def idempotent(
     request: HttpRequest, endpoint: str, payload: Any, run: Callable[[], tuple[int, Any]]
 ) -> tuple[int, Any]:
     """Run `run` once per Idempotency-Key: a retry gets the first answer; money never counts twice."""
-    from gendan.accounts.models import IdempotencyRecord
-
     key = request.headers.get("Idempotency-Key")
     if not key:
         return run()

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from gendan.demodata import ensure_users
+from gendan.orders.tests.factories import World
+
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,16 +33,12 @@ def _files_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture
 def users(db):
-    from gendan.demodata import ensure_users
-
     return ensure_users()
 
 
 @pytest.fixture
 def world(users):
     """Users, three customers (deposit, no deposit + credit, 50% deposit), products with some stock."""
-    from gendan.orders.tests.factories import World
-
     return World.build(users)
 
 

@@ -31,7 +31,16 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from gendan.accounts.models import User
+from gendan.accounts.permissions import Role
+from gendan.catalog.models import Product
+from gendan.demodata import DEMO_PASSWORD, ensure_users
+from gendan.inventory.models import StockLevel
+from gendan.inventory.services import default_warehouse
+from gendan.numbering.models import DocumentSequence
+from gendan.orders.models import Order
 from gendan.orders.workflow import OPEN, Status
+from gendan.parties.models import Contact, Customer
 
 S = Status
 DAY = 86400
@@ -152,9 +161,6 @@ def _people(count: int, prefix: str, role: str, name: str) -> list[int]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
-    from gendan.accounts.models import User
-    from gendan.demodata import DEMO_PASSWORD
-
     group = Group.objects.get(name=role)
     wanted = [f"{prefix}{i:02d}" for i in range(2, count + 1)]
     have = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
@@ -180,14 +186,6 @@ def _people(count: int, prefix: str, role: str, name: str) -> list[int]:
 def _company(
     rng: random.Random, orders: int, products: int, append: bool, out: Callable[[str], None]
 ) -> Company:
-    from gendan.accounts.models import User
-    from gendan.accounts.permissions import Role
-    from gendan.catalog.models import Product
-    from gendan.demodata import ensure_users
-    from gendan.inventory.models import StockLevel
-    from gendan.inventory.services import default_warehouse
-    from gendan.parties.models import Contact, Customer
-
     demo = ensure_users()
     users = {name: u.pk for name, u in demo.items()}
     merch = _people(max(1, round(orders / 5000)), "merch", Role.MERCHANDISER, "跟单")
@@ -926,6 +924,8 @@ class Writer:
                     to,
                     comment,
                     json.dumps(payload, ensure_ascii=False),
+                    None,
+                    "",
                 )
             )
         # the communication log: open orders often have a follow-up due, closed ones a past call
@@ -1004,7 +1004,7 @@ TABLES = {
     ),
     "event": (
         "timeline.Event",
-        "id kind at actor_id order_id customer_id from_status to_status comment payload",
+        "id kind at actor_id order_id customer_id from_status to_status comment payload subject_type_id subject_id",
     ),
     "comm": (
         "parties.Communication",
@@ -1045,8 +1045,6 @@ def seed(
     defer_indexes_from: int = 100_000,
 ) -> SeedReport:
     """Generate `orders` orders of a realistic company (see the module docstring)."""
-    from gendan.orders.models import DocumentSequence, Order
-
     if Order.objects.exists() and not append:
         raise SeedRefused(
             "The database already has orders; seed an empty database, or pass --append to add to it."
@@ -1135,9 +1133,6 @@ def _create_indexes(definitions: list[str], out: Callable[[str], None]) -> None:
 def _finish(pg: bool, tables: dict[str, Table], counters: Counters, company: Company) -> None:
     """Stock that covers every open reservation, the number series, the id sequences."""
     from django.core.management.color import no_style
-
-    from gendan.inventory.models import StockLevel
-    from gendan.orders.models import DocumentSequence
 
     rng = random.Random(len(company.stock))
     with transaction.atomic():

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gendan.accounts",
     "gendan.timeline",
+    "gendan.numbering",
     "gendan.parties",
     "gendan.catalog",
     "gendan.orders",

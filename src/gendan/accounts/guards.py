@@ -8,6 +8,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.utils.translation import gettext
 
+from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
 
 P = ParamSpec("P")
@@ -18,8 +19,6 @@ VERBS: dict[str, str] = {}
 
 
 def permission_denied(perm: str) -> DomainError:
-    from gendan.accounts.permissions import Perm
-
     label = Perm(perm).label if perm in Perm.values else perm
     return DomainError(
         "permission_denied",

@@ -8,6 +8,9 @@ from ninja import Field, Query, Router, Schema, Status
 from gendan.apiconventions import caller, errors
 from gendan.catalog import selectors, services
 from gendan.catalog.selectors import get_product
+from gendan.errors import not_found
+from gendan.inventory.models import Warehouse
+from gendan.inventory.services import adjust_stock as adjust
 
 router = Router(tags=["products"])
 
@@ -145,13 +148,8 @@ def list_stock(
     tags=["stock"],
 )
 def adjust_stock(request: HttpRequest, data: AdjustmentIn):
-    from gendan.inventory.models import Warehouse
-    from gendan.inventory.services import adjust_stock as adjust
-
     warehouse = Warehouse.objects.filter(code=data.warehouse).first() if data.warehouse else None
     if data.warehouse and warehouse is None:
-        from gendan.errors import not_found
-
         raise not_found("warehouse")
     stock = adjust(
         product=get_product(data.product),

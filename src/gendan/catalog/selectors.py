@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from gendan.catalog.models import Product
 from gendan.errors import not_found
+from gendan.inventory.models import StockLevel
 
 
 def products(*, q: str | None = None) -> QuerySet[Product]:
@@ -23,8 +24,6 @@ def get_product(code: str) -> Product:
 
 
 def stock_rows(*, product: str | None = None) -> QuerySet[Any]:
-    from gendan.inventory.models import StockLevel
-
     qs = StockLevel.objects.select_related("product", "warehouse")
     if product:
         qs = qs.filter(product__code=product)

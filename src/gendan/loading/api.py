@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from gendan.apiconventions import caller, errors
-from gendan.loading import selectors, services
+from gendan.loading import selectors
 from gendan.loading.models import ContainerType, CountingError, LoadingPlan
+from gendan.loading.services import container_types, counting_errors, counts, plans
 
 router = Router(tags=["loading"])
 
@@ -47,7 +48,7 @@ def list_container_types(request: HttpRequest, include_inactive: bool = False):
 
 @router.put("/container-types/{code}", response={200: ContainerTypeOut, **errors(403)})
 def save_container_type(request: HttpRequest, code: str, data: ContainerTypeIn):
-    ct = services.save_container_type(actor=caller(request), code=code, **data.dict())
+    ct = container_types.save_container_type(actor=caller(request), code=code, **data.dict())
     return container_type_out(ct)
 
 
@@ -69,7 +70,7 @@ class PlanIn(Schema):
         None, description="A container type code; null = the cheapest set of the kind"
     )
     kind: str = Field("container", description="container or truck, when no type is given")
-    time_limit_s: int = Field(5, ge=1, le=services.MAX_TIME_LIMIT_S)
+    time_limit_s: int = Field(5, ge=1, le=plans.MAX_TIME_LIMIT_S)
     keep_orders_together: bool = False
 
 
@@ -151,7 +152,7 @@ class PlanOut(Schema):
     check: CheckOut | None
 
 
-def check_out(check: services.CountCheck) -> dict[str, Any]:
+def check_out(check: counts.CountCheck) -> dict[str, Any]:
     return {
         "matches": check.matches,
         "rows": [
@@ -206,15 +207,15 @@ def plan_out(plan: LoadingPlan, *, placements: bool = False) -> dict[str, Any]:
             for c in plan.containers
         ],
         "left_behind": plan.left_behind,
-        "check": check_out(services.count_check(plan)) if plan.is_planned else None,
+        "check": check_out(counts.count_check(plan)) if plan.is_planned else None,
     }
 
 
 @router.post("/plans", response={202: PlanOut, **errors(403, 409)})
 def request_plan(request: HttpRequest, data: PlanIn):
     values = data.dict()
-    values["lines"] = [services.LinePick(**line) for line in values["lines"]]
-    plan = services.request_loading_plan(actor=caller(request), **values)
+    values["lines"] = [plans.LinePick(**line) for line in values["lines"]]
+    plan = plans.request_loading_plan(actor=caller(request), **values)
     return Status(202, plan_out(selectors.get_plan(caller(request), plan.number)))
 
 
@@ -232,7 +233,7 @@ class CountIn(Schema):
 
 @router.post("/plans/{number}/counts", response={200: CheckOut, **errors(403, 404, 409)})
 def record_count(request: HttpRequest, number: str, data: CountIn):
-    check = services.record_count(actor=caller(request), plan=number, **data.dict())
+    check = counts.record_count(actor=caller(request), plan=number, **data.dict())
     return check_out(check)
 
 
@@ -244,7 +245,7 @@ class ScanIn(Schema):
 @router.post("/plans/{number}/scans", response={200: CheckOut, **errors(403, 404, 409)})
 def record_scan(request: HttpRequest, number: str, data: ScanIn):
     """One carton scanned as it goes in: one more of that product in that container."""
-    check = services.record_scan(actor=caller(request), plan=number, **data.dict())
+    check = counts.record_scan(actor=caller(request), plan=number, **data.dict())
     return check_out(check)
 
 
@@ -256,7 +257,7 @@ class CloseIn(Schema):
 
 @router.post("/plans/{number}/close", response={200: PlanOut, **errors(403, 404, 409)})
 def close_loading(request: HttpRequest, number: str, data: CloseIn):
-    services.close_loading(actor=caller(request), plan=number, **data.dict())
+    counts.close_loading(actor=caller(request), plan=number, **data.dict())
     return plan_out(selectors.get_plan(caller(request), number))
 
 
@@ -318,5 +319,5 @@ def list_counting_errors(request: HttpRequest, filters: Query[RegisterFilter]):
 
 @router.post("/counting-errors", response={201: CountingErrorOut, **errors(403, 404)})
 def record_counting_error(request: HttpRequest, data: CountingErrorIn):
-    error = services.record_counting_error(actor=caller(request), **data.dict())
+    error = counting_errors.record_counting_error(actor=caller(request), **data.dict())
     return Status(201, counting_error_out(error))

@@ -10,10 +10,9 @@ class LoadingConfig(AppConfig):
     def ready(self) -> None:
         from gendan import extensions
         from gendan.accounts.permissions import Perm
-        from gendan.loading import routes, sections
+        from gendan.loading import sections
 
         sections.register()
-        extensions.add_routes(app="loading", patterns=routes.urlpatterns)
         extensions.add_nav_entry(
             label=_("Loading"),
             url_name="web:loading_home",

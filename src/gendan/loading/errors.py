@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from gendan.errors import DomainError, Kind
 
 
 class Code(StrEnum):
@@ -26,3 +29,8 @@ class Code(StrEnum):
     INVALID_CONTAINER_TYPE = "invalid_container_type"
     UNKNOWN_ORDER = "unknown_order"
     ORDER_FINISHED = "order_finished"
+
+
+def refuse(code: str, message: str, **details: Any) -> DomainError:
+    """A refusal of loading (409): the request is well formed, the state does not allow it."""
+    return DomainError(code, message, kind=Kind.REFUSED, details=details)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from gendan.loading.models import ContainerType
-from gendan.loading.services import CONTAINER_TYPE_FIELDS
+from gendan.loading.services.container_types import CONTAINER_TYPE_FIELDS
 
 
 class ContainerTypeForm(forms.ModelForm):

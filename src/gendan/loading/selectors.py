@@ -17,6 +17,7 @@ from gendan.loading.models import (
     LoadingPlan,
     LoadingStatus,
 )
+from gendan.orders.models import Order
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 
 PLAN_LIST_SIZE = 50
@@ -46,6 +47,15 @@ def get_plan(actor: Any, number: str) -> LoadingPlan:
     if plan is None:
         raise not_found("loading_plan")
     return plan
+
+
+def orders_of_plan(plan: LoadingPlan) -> list[Order]:
+    """The orders whose goods the plan loads (their timelines tell of the loading)."""
+    return list(
+        Order.objects.filter(pk__in=plan.items.values("order_id"))
+        .select_related("customer")
+        .order_by("pk")
+    )
 
 
 def recent_plans(actor: Any) -> list[LoadingPlan]:

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
-from gendan.loading import pictures, selectors, services
+from gendan.loading import pictures, selectors
 from gendan.loading.excel import export_counting_errors
 from gendan.loading.forms import ContainerTypeForm
 from gendan.loading.models import ContainerType, ErrorSource, LoadingPlan, PlanStatus
+from gendan.loading.services import container_types, counting_errors, counts, plans
 from gendan.shipping.documents import font_url, render_pdf
 
 TIME_LIMITS = (5, 30, 60)
@@ -59,7 +60,7 @@ def loading_home(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         container = form["container"]
         try:
-            plan = services.request_loading_plan(
+            plan = plans.request_loading_plan(
                 actor=request.user,
                 notices=sorted(chosen),
                 orders=orders.replace(",", " ").split(),
@@ -122,7 +123,7 @@ def plan_detail(request: HttpRequest, number: str) -> HttpResponse:
         "legend": pictures.colour_key(items, by) if plan.is_planned else [],
         "containers": _containers(plan, by) if plan.is_planned else [],
         "left_behind": _left_behind(plan) if plan.is_planned else [],
-        "check": services.count_check(plan) if plan.is_planned else None,
+        "check": counts.count_check(plan) if plan.is_planned else None,
         "counters": sorted({c.counted_by.username for c in plan.counts.all()})
         if plan.is_planned
         else [],
@@ -152,13 +153,11 @@ def plan_progress(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
-def _count_rows(
-    plan: LoadingPlan, check: services.CountCheck, container: int, by: str
-) -> list[Any]:
+def _count_rows(plan: LoadingPlan, check: counts.CountCheck, container: int, by: str) -> list[Any]:
     rows = [r for r in check.rows if r.container == container]
     if by == "product" and not any(r.product for r in rows):
         # Not counted by product yet: offer the products of this container.
-        rows = services.product_rows(plan, container)
+        rows = counts.product_rows(plan, container)
     if by == "wall" and any(r.product for r in rows):
         rows = []
     return rows
@@ -186,7 +185,7 @@ def plan_count(request: HttpRequest, number: str) -> HttpResponse:
         try:
             if scanned:
                 by = "product"
-                services.record_scan(
+                counts.record_scan(
                     actor=request.user, plan=number, container=container, product=scanned
                 )
             elif not counted.isdigit():
@@ -196,7 +195,7 @@ def plan_count(request: HttpRequest, number: str) -> HttpResponse:
                     kind=Kind.INVALID,
                 )
             else:
-                services.record_count(
+                counts.record_count(
                     actor=request.user,
                     plan=number,
                     container=container,
@@ -214,7 +213,7 @@ def plan_count(request: HttpRequest, number: str) -> HttpResponse:
             )
         plan = _plan(request, number)
     entry = next((c for c in plan.containers if c["index"] == container), None)
-    check = services.count_check(plan)
+    check = counts.count_check(plan)
     walls = {w["number"]: w for w in entry["walls"]} if entry else {}
     context = {
         "plan": plan,
@@ -237,7 +236,7 @@ def plan_count(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def plan_close(request: HttpRequest, number: str) -> HttpResponse:
     try:
-        services.close_loading(
+        counts.close_loading(
             actor=request.user,
             plan=number,
             accept_difference=request.POST.get("accept_difference", ""),
@@ -262,7 +261,7 @@ def counting_error_new(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, str(COUNT_NUMBER_REQUIRED))
         return _to_plan(number, "#errors")
     try:
-        services.record_counting_error(
+        counting_errors.record_counting_error(
             actor=request.user,
             plan=number,
             person=request.POST.get("person", ""),
@@ -382,7 +381,7 @@ def container_type_edit(request: HttpRequest, code: str | None = None) -> HttpRe
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "code"}
         try:
-            services.save_container_type(
+            container_types.save_container_type(
                 actor=request.user, code=code or form.cleaned_data["code"], **values
             )
         except DomainError as exc:

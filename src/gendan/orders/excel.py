@@ -22,6 +22,7 @@ from gendan.accounts.guards import verb
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.orders.entry import LineInput
+from gendan.orders.services import enter_order
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -197,8 +198,6 @@ def import_orders(source: BinaryIO, *, actor: Any, dry_run: bool = False) -> Imp
     With `dry_run` every check runs, the orders included, and everything is rolled back at the
     end: the report's errors are what a real import would report, and nothing is written.
     """
-    from gendan.orders.services import enter_order
-
     report = ImportReport()
     rows = _read_rows(source, report)
     if not rows and not report.errors:

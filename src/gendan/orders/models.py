@@ -182,16 +182,3 @@ class OrderRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "revision"], name="revision_order_revision"),
         ]
-
-
-class DocumentSequence(models.Model):
-    """The last number given per prefix and year; the row lock makes numbers unique."""
-
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="sequence_prefix_year"),
-        ]

@@ -24,11 +24,11 @@ from gendan.errors import DomainError, Kind, invalid, refused
 from gendan.finance import services as finance
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
+from gendan.numbering.services import next_number
 from gendan.orders import inputs, locks, workflow
 from gendan.orders.entry import CheckedLine, LineInput, Problems, check_dates, check_lines, money
 from gendan.orders.errors import Code
 from gendan.orders.models import Order, OrderLine, OrderRevision
-from gendan.orders.numbering import next_number
 from gendan.outbox import services as outbox
 from gendan.parties.models import Customer
 from gendan.production import services as production

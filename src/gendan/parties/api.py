@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from gendan.accounts.permissions import Perm
+from gendan.accounts.selectors import active_user
 from gendan.apiconventions import caller, errors
+from gendan.finance.selectors import customer_receivable
 from gendan.parties import selectors, services
 from gendan.parties.models import Channel, CommunicationKind
 
@@ -94,8 +96,6 @@ def customer_out(customer, actor, *, receivable: bool = False) -> dict:
     if actor.can(Perm.VIEW_PRICES):
         out["credit_limit"] = customer.credit_limit
         if receivable:
-            from gendan.finance.selectors import customer_receivable
-
             out["receivable"] = customer_receivable(customer)
     return out
 
@@ -131,11 +131,9 @@ def list_customers(
 
 @router.post("/customers", response={201: CustomerOut, **errors(403)}, exclude_unset=True)
 def create_customer(request: HttpRequest, data: CustomerIn):
-    from gendan.orders.services import _user
-
     actor = caller(request)
     values = data.dict(exclude={"code", "salesperson", "contacts"})
-    salesperson = _user(data.salesperson) if data.salesperson else None
+    salesperson = active_user(data.salesperson) if data.salesperson else None
     customer = services.create_customer(
         actor=actor,
         code=data.code,

@@ -10,9 +10,10 @@ from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
 from gendan.accounts.permissions import Perm
-from gendan.errors import invalid
+from gendan.errors import invalid, not_found
+from gendan.orders.selectors import visible_orders
 from gendan.parties.models import Channel, Communication, CommunicationKind, Contact, Customer
-from gendan.parties.selectors import get_customer_for
+from gendan.parties.selectors import get_customer_for, visible_communications
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -131,8 +132,6 @@ def log_communication(
     follow_up_on: date | None = None,
 ) -> Communication:
     """Log a call, letter, fax, e-mail, chat or visit (客户来电、来函、传真做详细记录)."""
-    from gendan.orders.selectors import visible_orders
-
     cust = get_customer_for(actor, customer)
     if kind not in CommunicationKind.values:
         raise invalid(
@@ -176,12 +175,8 @@ def log_communication(
 @verb(Perm.LOG_COMMUNICATION)
 @transaction.atomic(durable=True)
 def complete_follow_up(*, actor: Any, communication_id: int) -> Communication:
-    from gendan.parties.selectors import visible_communications
-
     comm = visible_communications(actor).filter(pk=communication_id).first()
     if comm is None:
-        from gendan.errors import not_found
-
         raise not_found("communication")
     if not comm.done:
         comm.done, comm.done_at = True, timezone.now()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
+from gendan.finance.selectors import customer_receivable
 from gendan.orders.models import Order
 from gendan.orders.selectors import visible_orders
 from gendan.orders.workflow import OPEN
@@ -60,8 +61,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
-    from gendan.finance.selectors import customer_receivable
-
     user = request.user
     show_prices = user.can(Perm.VIEW_PRICES)
     orders = list(

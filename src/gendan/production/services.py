@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gendan.accounts.guards import step
 from gendan.inventory import services as inventory
-from gendan.orders.numbering import next_number
+from gendan.numbering.services import next_number
 from gendan.production.models import NoticeStatus, ProductionNotice, ProductionNoticeLine
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record

@@ -25,6 +25,7 @@ from gendan.errors import not_found
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.selectors import get_order_for
 from gendan.shipping.models import ShippingNotice, ShippingNoticeLine
+from gendan.shipping.selectors import notices_of
 
 FONT = "web/fonts/NotoSansCJKsc-Regular-GB2312.woff2"
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -218,8 +219,6 @@ def build_document(user: Any, number: str, kind: str, doc: str) -> Document:
 
 def documents_of(order: Order, user: Any) -> list[dict[str, str]]:
     """The documents an order has, for links on the cockpit: kind, number, Chinese term, title."""
-    from gendan.shipping.selectors import notices_of
-
     out = []
     if user.can(Perm.VIEW_PRICES):
         out.append({"kind": PROFORMA_INVOICE, "doc": order.number})

@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from gendan.accounts.guards import step
 from gendan.errors import invalid
 from gendan.inventory import services as inventory
+from gendan.numbering.services import next_number
 from gendan.orders.errors import Code
 from gendan.orders.models import OrderLine
-from gendan.orders.numbering import next_number
 from gendan.shipping.models import (
     DeliveryNote,
     OutboundSlip,

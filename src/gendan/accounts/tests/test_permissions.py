@@ -33,10 +33,15 @@ def _service_modules() -> list[object]:
         if not info.ispkg:
             continue
         try:
-            modules.append(importlib.import_module(f"gendan.{info.name}.services"))
+            services = importlib.import_module(f"gendan.{info.name}.services")
         except ModuleNotFoundError as exc:
             if exc.name != f"gendan.{info.name}.services":
                 raise
+            continue
+        modules.append(services)
+        # a services package (loading's) holds its verbs in one module per topic
+        for topic in pkgutil.iter_modules(getattr(services, "__path__", [])):
+            modules.append(importlib.import_module(f"{services.__name__}.{topic.name}"))
     return [*modules, importlib.import_module("gendan.orders.excel")]
 
 

@@ -27,14 +27,14 @@ def notices(world) -> list[str]:
 @pytest.fixture
 def planned(world, notices, django_capture_on_commit_callbacks):
     """A computed 40HQ plan of the shipment (1 s of search), through the real task."""
-    from gendan.loading import services
     from gendan.loading.models import LoadingPlan
+    from gendan.loading.services import plans
 
     def make(**kwargs) -> LoadingPlan:
         options = {"notices": notices, "container_type": "40HQ", "time_limit_s": 1, **kwargs}
         with django_capture_on_commit_callbacks(execute=False):
-            plan = services.request_loading_plan(actor=world.users["merch"], **options)
-        services.compute_plan(plan.pk)
+            plan = plans.request_loading_plan(actor=world.users["merch"], **options)
+        plans.compute_plan(plan.pk)
         plan.refresh_from_db()
         return plan
 

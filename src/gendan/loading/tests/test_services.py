@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind
-from gendan.loading import planning, services
+from gendan.loading import planning
 from gendan.loading.models import (
     ContainerType,
     CountingError,
@@ -19,6 +19,7 @@ from gendan.loading.models import (
     LoadingStatus,
     PlanStatus,
 )
+from gendan.loading.services import container_types, counting_errors, counts, plans
 from gendan.timeline.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_common_container_types_are_seeded_as_data():
 
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
 def test_request_waits_for_the_worker_which_computes_the_plan(world, notices):
-    plan = services.request_loading_plan(
+    plan = plans.request_loading_plan(
         actor=world.users["merch"], notices=notices, container_type="40HQ", time_limit_s=1
     )
     plan.refresh_from_db()
@@ -68,7 +69,7 @@ def test_progress_is_written_while_the_engine_runs(planned, monkeypatch):
         return real(*args, progress=report, **kwargs)
 
     monkeypatch.setattr(planning, "run_plan", watching)
-    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)
+    monkeypatch.setattr(plans, "PROGRESS_EVERY_S", 0)
     plan = planned(time_limit_s=2)
     assert plan.status == PlanStatus.DONE and plan.progress == 1
     assert len(seen) >= 2
@@ -84,7 +85,7 @@ def test_a_failing_engine_marks_the_plan_failed_and_keeps_it(planned, monkeypatc
     monkeypatch.setattr(planning, "run_plan", broken)
     plan = planned()
     assert plan.status == PlanStatus.FAILED and "engine exploded" in plan.error
-    assert services.compute_plan(plan.pk) is None  # not run twice
+    assert plans.compute_plan(plan.pk) is None  # not run twice
 
 
 def test_handling_rules_reach_the_engine_and_are_kept(planned):
@@ -102,20 +103,20 @@ def test_handling_rules_reach_the_engine_and_are_kept(planned):
 def test_request_is_refused_with_clear_reasons(world, notices):
     merch = world.users["merch"]
     with pytest.raises(DomainError) as exc:
-        services.request_loading_plan(actor=merch, notices=[])
+        plans.request_loading_plan(actor=merch, notices=[])
     assert exc.value.code == "no_notices"
     with pytest.raises(DomainError) as exc:
-        services.request_loading_plan(actor=merch, notices=notices, container_type="99XX")
+        plans.request_loading_plan(actor=merch, notices=notices, container_type="99XX")
     assert exc.value.code == "unknown_container_type" and exc.value.kind == Kind.INVALID
     with pytest.raises(DomainError) as exc:
-        services.request_loading_plan(actor=merch, notices=notices, time_limit_s=0)
+        plans.request_loading_plan(actor=merch, notices=notices, time_limit_s=0)
     assert exc.value.code == "invalid_time_limit"
     Product.objects.filter(code="BC-301").update(carton_height_cm=0)
     with pytest.raises(DomainError) as exc:
-        services.request_loading_plan(actor=merch, notices=notices)
+        plans.request_loading_plan(actor=merch, notices=notices)
     assert exc.value.code == "no_carton_size" and exc.value.details["products"] == ["BC-301"]
     with pytest.raises(DomainError) as exc:
-        services.request_loading_plan(actor=world.users["finance"], notices=notices)
+        plans.request_loading_plan(actor=world.users["finance"], notices=notices)
     assert exc.value.kind == Kind.FORBIDDEN
     assert not LoadingPlan.objects.exists()
 
@@ -144,7 +145,7 @@ def test_cheapest_set_of_trucks_loads_everything(planned):
 def _count_all_walls(plan: LoadingPlan, actor, *, short_wall: int | None = None) -> None:
     for wall in plan.containers[0]["walls"]:
         counted = wall["count"] - (1 if wall["number"] == short_wall else 0)
-        services.record_count(
+        counts.record_count(
             actor=actor, plan=plan.number, container=1, wall=wall["number"], counted=counted
         )
 
@@ -153,37 +154,35 @@ def test_closing_is_refused_while_a_count_differs_then_closes_when_corrected(wor
     plan = planned()
     keeper = world.users["warehouse"]
     with pytest.raises(DomainError) as exc:
-        services.close_loading(actor=keeper, plan=plan.number)
+        counts.close_loading(actor=keeper, plan=plan.number)
     assert exc.value.code == "not_counted" and exc.value.kind == Kind.REFUSED
     _count_all_walls(plan, keeper, short_wall=2)
-    check = services.count_check(LoadingPlan.objects.get(pk=plan.pk))
+    check = counts.count_check(LoadingPlan.objects.get(pk=plan.pk))
     assert [r.code for r in check.reasons] == ["count_differs"]
     wrong = [r for r in check.rows if not r.matches]
     assert len(wrong) == 1 and wrong[0].wall == 2 and wrong[0].difference == -1
     with pytest.raises(DomainError) as exc:
-        services.close_loading(actor=keeper, plan=plan.number)
+        counts.close_loading(actor=keeper, plan=plan.number)
     assert exc.value.code == "count_differs"
     assert exc.value.details["reasons"][0]["code"] == "count_differs"
     # the warehouse keeper may not accept a difference
     with pytest.raises(DomainError) as exc:
-        services.close_loading(actor=keeper, plan=plan.number, accept_difference="close anyway")
+        counts.close_loading(actor=keeper, plan=plan.number, accept_difference="close anyway")
     assert exc.value.kind == Kind.FORBIDDEN
     assert LoadingPlan.objects.get(pk=plan.pk).loading_status == LoadingStatus.OPEN
     # the recount replaces the figure and keeps the old one in the history
     wall2 = plan.containers[0]["walls"][1]
-    services.record_count(
-        actor=keeper, plan=plan.number, container=1, wall=2, counted=wall2["count"]
-    )
+    counts.record_count(actor=keeper, plan=plan.number, container=1, wall=2, counted=wall2["count"])
     count = LoadingCount.objects.get(plan=plan, wall=2)
     assert count.counted == wall2["count"]
     assert [h.counted for h in count.history.order_by("history_date")] == [
         wall2["count"] - 1,
         wall2["count"],
     ]
-    closed = services.close_loading(actor=keeper, plan=plan.number)
+    closed = counts.close_loading(actor=keeper, plan=plan.number)
     assert closed.loading_status == LoadingStatus.CLOSED and closed.accepted_difference == ""
     with pytest.raises(DomainError) as exc:
-        services.record_count(actor=keeper, plan=plan.number, container=1, wall=1, counted=0)
+        counts.record_count(actor=keeper, plan=plan.number, container=1, wall=1, counted=0)
     assert exc.value.code == "loading_closed"
     assert Event.objects.filter(kind=EventKind.LOADING_CLOSED).count() == 2
 
@@ -191,7 +190,7 @@ def test_closing_is_refused_while_a_count_differs_then_closes_when_corrected(wor
 def test_the_merchandiser_accepts_a_difference_with_a_reason(world, planned):
     plan = planned()
     _count_all_walls(plan, world.users["warehouse"], short_wall=1)
-    closed = services.close_loading(
+    closed = counts.close_loading(
         actor=world.users["merch"], plan=plan.number, accept_difference="客户同意少一箱"
     )
     assert closed.is_closed and closed.accepted_difference == "客户同意少一箱"
@@ -208,20 +207,20 @@ def test_counting_by_product_compares_with_the_plan(world, planned):
     for item, n in plan.containers[0]["loaded"].items():
         per_product[items[int(item)]] = per_product.get(items[int(item)], 0) + n
     for code, n in per_product.items():
-        check = services.record_count(
+        check = counts.record_count(
             actor=keeper, plan=plan.number, container=1, product=code, counted=n
         )
     assert check.matches and {r.product for r in check.rows} == set(per_product)
     with pytest.raises(DomainError) as exc:
-        services.record_count(
+        counts.record_count(
             actor=keeper, plan=plan.number, container=1, product="FN-101", counted=1
         )
     assert exc.value.code == "product_not_in_plan"
     with pytest.raises(DomainError) as exc:
-        services.record_count(actor=keeper, plan=plan.number, container=1, counted=1)
+        counts.record_count(actor=keeper, plan=plan.number, container=1, counted=1)
     assert exc.value.code == "wall_or_product"
     with pytest.raises(DomainError) as exc:
-        services.record_count(actor=keeper, plan=plan.number, container=9, wall=1, counted=1)
+        counts.record_count(actor=keeper, plan=plan.number, container=9, wall=1, counted=1)
     assert exc.value.code == "unknown_container"
 
 
@@ -230,7 +229,7 @@ def test_a_plan_that_leaves_cartons_behind_cannot_close_without_acceptance(world
     assert plan.left_behind and all(row["reason"] == "no_room" for row in plan.left_behind)
     _count_all_walls(plan, world.users["warehouse"])
     with pytest.raises(DomainError) as exc:
-        services.close_loading(actor=world.users["warehouse"], plan=plan.number)
+        counts.close_loading(actor=world.users["warehouse"], plan=plan.number)
     assert exc.value.code == "not_all_loaded"
 
 
@@ -238,7 +237,7 @@ def test_a_plan_that_leaves_cartons_behind_cannot_close_without_acceptance(world
 def test_counting_error_register_charges_the_configured_penalty(world, planned):
     plan = planned()
     keeper, merch = world.users["warehouse"], world.users["merch"]
-    error = services.record_counting_error(
+    error = counting_errors.record_counting_error(
         actor=merch,
         plan=plan.number,
         person=keeper.username,
@@ -251,17 +250,17 @@ def test_counting_error_register_charges_the_configured_penalty(world, planned):
     assert error.penalty == Decimal("150") and error.difference == -1
     assert error.person == keeper and error.recorded_by == merch
     with pytest.raises(DomainError) as exc:
-        services.record_counting_error(
+        counting_errors.record_counting_error(
             actor=merch, plan=plan.number, person=keeper.username, expected=5, actual=5
         )
     assert exc.value.code == "no_difference"
     with pytest.raises(DomainError) as exc:
-        services.record_counting_error(
+        counting_errors.record_counting_error(
             actor=merch, plan=plan.number, person="nobody", expected=5, actual=4
         )
     assert exc.value.code == "unknown_person"
     with pytest.raises(DomainError) as exc:
-        services.record_counting_error(
+        counting_errors.record_counting_error(
             actor=keeper, plan=plan.number, person=keeper.username, expected=5, actual=4
         )
     assert exc.value.kind == Kind.FORBIDDEN
@@ -270,7 +269,7 @@ def test_counting_error_register_charges_the_configured_penalty(world, planned):
 
 def test_container_types_are_edited_through_the_service(world):
     admin = world.users["admin"]
-    ct = services.save_container_type(
+    ct = container_types.save_container_type(
         actor=admin,
         code="53HQ",
         name="53' HQ",
@@ -285,11 +284,11 @@ def test_container_types_are_edited_through_the_service(world):
     )
     assert ct.history.count() == 1
     with pytest.raises(DomainError) as exc:
-        services.save_container_type(actor=admin, code="53HQ", door_width_mm=3000)
+        container_types.save_container_type(actor=admin, code="53HQ", door_width_mm=3000)
     assert exc.value.code == "invalid_container_type"
     assert ContainerType.objects.get(code="53HQ").door_width_mm == 2400
     with pytest.raises(DomainError) as exc:
-        services.save_container_type(actor=world.users["warehouse"], code="53HQ", cost=1)
+        container_types.save_container_type(actor=world.users["warehouse"], code="53HQ", cost=1)
     assert exc.value.kind == Kind.FORBIDDEN
 
 
@@ -310,16 +309,16 @@ def test_each_scan_adds_one_carton_of_the_product(world, planned):
     plan = planned()
     keeper = world.users["warehouse"]
     for _ in range(3):
-        check = services.record_scan(actor=keeper, plan=plan.number, container=1, product="BC-301")
+        check = counts.record_scan(actor=keeper, plan=plan.number, container=1, product="BC-301")
     row = next(r for r in check.rows if r.product == "BC-301")
     assert row.counted == 3 and row.expected == 100 and row.difference == -97
     # a typed correction replaces the scanned figure
-    check = services.record_count(
+    check = counts.record_count(
         actor=keeper, plan=plan.number, container=1, product="BC-301", counted=100
     )
     assert next(r for r in check.rows if r.product == "BC-301").matches
     with pytest.raises(DomainError) as exc:
-        services.record_scan(actor=keeper, plan=plan.number, container=1, product="XX-1")
+        counts.record_scan(actor=keeper, plan=plan.number, container=1, product="XX-1")
     assert exc.value.code == "product_not_in_plan"
 
 
@@ -332,17 +331,15 @@ def test_order_lines_are_planned_before_any_shipping_notice(world, planned):
         ("FN-101", 30),
     ]
     assert all(i.notice_line is None for i in plan.items.all())
-    part = planned(
-        notices=[], lines=[services.LinePick(order.number, 1, 120)], container_type="20GP"
-    )
+    part = planned(notices=[], lines=[plans.LinePick(order.number, 1, 120)], container_type="20GP")
     assert [i.cartons for i in part.items.all()] == [10]
     for bad, code in [
-        (services.LinePick(order.number, 9), "unknown_order"),
-        (services.LinePick(order.number, 1, 5000), "invalid_quantity"),
-        (services.LinePick("SO-1999-000001", 1), "unknown_order"),
+        (plans.LinePick(order.number, 9), "unknown_order"),
+        (plans.LinePick(order.number, 1, 5000), "invalid_quantity"),
+        (plans.LinePick("SO-1999-000001", 1), "unknown_order"),
     ]:
         with pytest.raises(DomainError) as exc:
-            services.request_loading_plan(actor=world.users["merch"], lines=[bad])
+            plans.request_loading_plan(actor=world.users["merch"], lines=[bad])
         assert exc.value.code == code
 
 
@@ -350,7 +347,7 @@ def test_a_plan_of_order_lines_writes_the_count_into_the_order_timeline(world, p
     order = world.order(lines=[("BC-101", 240, "12.50")], to="released")
     plan = planned(notices=[], orders=[order.number], container_type="VAN-4.2")
     wall = plan.containers[0]["walls"][0]
-    services.record_count(
+    counts.record_count(
         actor=world.users["warehouse"],
         plan=plan.number,
         container=1,
@@ -382,6 +379,6 @@ def test_a_busy_database_loses_progress_news_but_never_the_plan(planned, monkeyp
         return real_update(self, **values)
 
     monkeypatch.setattr(QuerySet, "update", busy)
-    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)
+    monkeypatch.setattr(plans, "PROGRESS_EVERY_S", 0)
     plan = planned()
     assert refused and plan.status == PlanStatus.DONE and plan.progress == 1

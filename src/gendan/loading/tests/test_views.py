@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from gendan.loading import services
-from gendan.loading.models import CountingError, LoadingPlan
+from gendan.loading.models import ContainerType, CountingError, LoadingPlan
+from gendan.loading.services import counting_errors, counts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_plan_form_refuses_without_a_notice_and_keeps_the_choice(client, world, 
     answer = client.post("/loading/", {"container": "20GP", "time_limit": "30"}, follow=True)
     text = answer.content.decode()
     with translation.override("zh-hans"):
-        assert str(services.gettext("Choose at least one shipping notice or order.")) in text
+        assert str(gettext("Choose at least one shipping notice or order.")) in text
     assert 'value="20GP" selected' in text and not LoadingPlan.objects.exists()
 
 
@@ -54,7 +55,7 @@ def test_pages_cost_the_same_queries_for_a_small_and_a_large_plan(client, world,
     large = planned()
     for plan, walls in ((small, 1), (large, 5)):  # more counts must not cost more queries
         for wall in plan.containers[0]["walls"][:walls]:
-            services.record_count(
+            counts.record_count(
                 actor=world.users["warehouse"],
                 plan=plan.number,
                 container=1,
@@ -63,8 +64,8 @@ def test_pages_cost_the_same_queries_for_a_small_and_a_large_plan(client, world,
             )
     client.force_login(world.users["merch"])
     for page in ("", "count/", "count/?by=product", "sheet/"):
-        counts = [queries(client, f"/loading/{p.number}/{page}") for p in (small, large)]
-        assert counts[0] == counts[1], page
+        spent = [queries(client, f"/loading/{p.number}/{page}") for p in (small, large)]
+        assert spent[0] == spent[1], page
     assert queries(client, "/loading/") == queries(client, "/loading/")
 
 
@@ -99,7 +100,7 @@ def test_close_refused_shows_every_reason(client, world, planned):
 def test_register_lists_totals_and_exports_to_excel(client, world, planned):
     plan = planned()
     for actual in (399, 398):
-        services.record_counting_error(
+        counting_errors.record_counting_error(
             actor=world.users["merch"],
             plan=plan.number,
             person="warehouse",
@@ -166,11 +167,11 @@ def test_container_types_are_edited_on_a_page_and_the_service_checks_the_door(cl
     client.force_login(world.users["merch"])
     page = client.post("/loading/container-types/new/", fields).content.decode()
     with translation.override("zh-hans"):
-        assert str(services.gettext("The door cannot be larger than the inside.")) in page
-    assert not services.ContainerType.objects.filter(code="20RF").exists()
+        assert str(gettext("The door cannot be larger than the inside.")) in page
+    assert not ContainerType.objects.filter(code="20RF").exists()
     answer = client.post("/loading/container-types/new/", {**fields, "door_width_mm": "2200"})
     assert answer.status_code == 302
-    ct = services.ContainerType.objects.get(code="20RF")
+    ct = ContainerType.objects.get(code="20RF")
     assert ct.door_width_mm == 2200 and ct.history.first().history_user == world.users["merch"]
     client.force_login(world.users["warehouse"])
     assert client.get("/loading/container-types/new/").status_code == 403

@@ -24,10 +24,11 @@ from gendan.accounts.permissions import Role
 from gendan.errors import DomainError, Kind
 from gendan.finance.models import Payment
 from gendan.inventory.models import Reservation, StockLevel
+from gendan.numbering.models import DocumentSequence
 from gendan.orders import services
 from gendan.orders.entry import LineInput
 from gendan.orders.errors import Code
-from gendan.orders.models import DocumentSequence, Order
+from gendan.orders.models import Order
 from gendan.orders.workflow import Status
 from gendan.production.models import ProductionNoticeLine
 from gendan.timeline.models import Event, EventKind

@@ -42,8 +42,9 @@ def seed(orders: int, *, append: bool = False) -> Any:
 def test_the_seed_keeps_every_invariant_and_the_bench_measures_answer(bench):
     from gendan.finance.models import Payment
     from gendan.inventory.models import StockLevel
-    from gendan.orders.models import DocumentSequence, Order, OrderLine
-    from gendan.orders.numbering import next_number
+    from gendan.numbering.models import DocumentSequence
+    from gendan.numbering.services import next_number
+    from gendan.orders.models import Order, OrderLine
     from gendan.timeline.models import Event
 
     # given a seeded company of 2,000 orders

@@ -18,15 +18,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gendan.accounts.permissions import Perm
+from gendan.catalog.selectors import products
 from gendan.errors import DomainError, Kind
 from gendan.orders import forms, review, selectors, services
+from gendan.parties.selectors import visible_customers
 
 LOOKUP_LIMIT = 10
 
 
 def _header(data: Any = None, *, actor: Any, amending: bool = False, **kwargs: Any) -> Any:
-    from gendan.parties.selectors import visible_customers
-
     customers = (
         []
         if amending
@@ -206,8 +206,6 @@ def line_row(request: HttpRequest) -> HttpResponse:
 @login_required
 def product_lookup(request: HttpRequest) -> HttpResponse:
     """Products whose code, name or model contains what was typed (at most 10)."""
-    from gendan.catalog.selectors import products
-
     q = request.GET.get("q", "")
     if not q:  # the typed value arrives under the row's field name (lines-3-product)
         q = next((v for k, v in request.GET.items() if k.endswith("-product")), "")

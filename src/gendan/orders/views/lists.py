@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.orders import review, selectors
+from gendan.orders.excel import export_orders
 from gendan.orders.workflow import Status
 from gendan.parties.models import Channel
 
@@ -127,8 +128,6 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def order_export(request: HttpRequest) -> HttpResponse:
     """The orders of the current filter as .xlsx (every page, not only the shown one)."""
-    from gendan.orders.excel import export_orders
-
     form = OrderListForm(request.GET, actor=request.user)
     f = form.order_filter()
     try:

@@ -16,6 +16,7 @@ from gendan import extensions
 from gendan.accounts.permissions import Perm
 from gendan.accounts.roles import role_names
 from gendan.errors import DomainError
+from gendan.parties.services import complete_follow_up
 
 #: rows a Today section shows before "and N more"
 SECTION_ROWS = 50
@@ -55,8 +56,6 @@ def _next(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    from gendan.parties.services import complete_follow_up
-
     try:
         complete_follow_up(actor=request.user, communication_id=pk)
     except DomainError as exc:

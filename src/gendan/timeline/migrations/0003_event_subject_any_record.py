@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("orders", "0003_add_order_kind"),
+        ("orders", "0004_add_order_kind"),
         ("parties", "0001_initial"),
         ("timeline", "0002_loading_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gendan.seed import SeedRefused, seed
+
 
 class Command(BaseCommand):
     help = (
@@ -29,8 +31,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from gendan.seed import SeedRefused, seed
-
         if options["orders"] < 1:
             raise CommandError("--orders must be at least 1.")
         try:

@@ -1,10 +1,12 @@
-"""The loading pages, mounted in the shell's ``web:`` namespace through the registry."""
+"""The pages of loading: plans, pictures, the loading sheet, the count, the error register. The
+workbench (web/urls.py) mounts them under its `web` namespace."""
 
 from django.urls import path
 
 from gendan.loading import views as loading_views
 
 urlpatterns = [
+    # loading (装柜): plans, pictures, the loading sheet, the count, the error register
     path("loading/", loading_views.loading_home, name="loading_home"),
     path(
         "loading/container-types/",

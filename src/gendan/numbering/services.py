@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gendan.orders.models import DocumentSequence
+from gendan.numbering.models import DocumentSequence
 
 
 def next_number(prefix: str, *, year: int | None = None) -> str:

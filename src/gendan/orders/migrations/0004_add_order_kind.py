@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0002_initial"),
+        ("orders", "0003_move_document_sequence_to_numbering"),
     ]
 
     operations = [
