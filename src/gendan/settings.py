@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gendan.production",
     "gendan.shipping",
     "gendan.loading",
+    "gendan.jobs",
     "gendan.web",
 ]
 
@@ -144,6 +145,11 @@ GENDAN_PLANNING_WORKERS = int(os.environ.get("GENDAN_PLANNING_WORKERS", "1"))
 # What a counting error found after loading costs the person who counted.
 GENDAN_COUNTING_ERROR_PENALTY = os.environ.get("GENDAN_COUNTING_ERROR_PENALTY", "200")
 GENDAN_COUNTING_ERROR_CURRENCY = os.environ.get("GENDAN_COUNTING_ERROR_CURRENCY", "CNY")
+
+# Periodic jobs (`gendan scheduler`): how long housekeeping keeps finished background tasks and
+# the record of job runs.
+GENDAN_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("GENDAN_TASK_RESULTS_KEEP_DAYS", "14"))
+GENDAN_JOB_RUNS_KEEP_DAYS = int(os.environ.get("GENDAN_JOB_RUNS_KEEP_DAYS", "365"))
 
 LOGGING = {
     "version": 1,
