@@ -158,6 +158,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def mount() -> None:
     from gendan.accounts.api import router as accounts_router
     from gendan.catalog.api import router as catalog_router
+    from gendan.exports.api import router as exports_router
     from gendan.loading.api import router as loading_router
     from gendan.orders.api import router as orders_router
     from gendan.parties.api import router as parties_router
@@ -167,6 +168,7 @@ def mount() -> None:
     api.add_router("/", catalog_router)
     api.add_router("/orders", orders_router)
     api.add_router("/loading", loading_router)
+    api.add_router("/exports", exports_router)
 
 
 mount()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gendan.shipping",
     "gendan.loading",
     "gendan.jobs",
+    "gendan.exports",
     "gendan.web",
 ]
 

@@ -42,6 +42,7 @@ class Perm(models.TextChoices):
     RECORD_COUNTING_ERROR = "record_counting_error", _("Record counting errors")
     VIEW_COUNTING_ERRORS = "view_counting_errors", _("Read the counting-error register")
     MANAGE_CONTAINER_TYPES = "manage_container_types", _("Edit container and vehicle types")
+    VIEW_EXPORT_LOG = "view_export_log", _("Read the export log")
 
 
 class Role(models.TextChoices):
@@ -113,6 +114,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.EXPORT_DATA,
             P.RECORD_COUNTING_ERROR,
             P.VIEW_COUNTING_ERRORS,
+            P.VIEW_EXPORT_LOG,
         }
     ),
     Role.FINANCE: frozenset(
@@ -147,7 +149,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.QC: frozenset({P.VIEW_ALL}),
     Role.DRIVER: frozenset({P.VIEW_ALL, P.CONFIRM_DELIVERY}),
     Role.REGIONAL_MANAGER: frozenset(
-        {P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA, P.VIEW_COUNTING_ERRORS}
+        {P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA, P.VIEW_COUNTING_ERRORS, P.VIEW_EXPORT_LOG}
     ),
     Role.CUSTOMER_SERVICE: frozenset(
         {P.VIEW_ALL, P.VIEW_PRICES, P.LOG_COMMUNICATION, P.RECORD_COUNTING_ERROR}

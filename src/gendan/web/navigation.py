@@ -36,6 +36,7 @@ NAV = (
     NavItem(_("Import"), "web:order_import", (Perm.IMPORT_ORDERS,)),
     NavItem(_("Loading"), "web:loading_home", (Perm.PLAN_LOADING, Perm.COUNT_LOADING)),
     NavItem(_("Counting errors"), "web:counting_errors", (Perm.VIEW_COUNTING_ERRORS,)),
+    NavItem(_("Export log"), "web:export_log", (Perm.VIEW_EXPORT_LOG,)),
 )
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from gendan.catalog import views as catalog_views
+from gendan.exports import views as exports_views
 from gendan.loading import views as loading_views
 from gendan.orders.views import cockpit as orders_cockpit
 from gendan.orders.views import entry as orders_entry
@@ -121,6 +122,8 @@ urlpatterns = [
         loading_views.counting_error_export,
         name="counting_errors_export",
     ),
+    path("exports/", exports_views.export_log, name="export_log"),
+    path("exports.xlsx", exports_views.export_log_xlsx, name="export_log_xlsx"),
     path("loading/<str:number>/", loading_views.plan_detail, name="loading_plan"),
     path(
         "loading/<str:number>/progress/",
