@@ -23,6 +23,7 @@ from gendan.accounts.services import user_for_token
 from gendan.attachments.api import router as attachments_router
 from gendan.catalog.api import router as catalog_router
 from gendan.errors import DomainError, Kind
+from gendan.exports.api import router as exports_router
 from gendan.loading.api import router as loading_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
@@ -167,6 +168,7 @@ def mount() -> None:
     api.add_router("/orders", orders_router)
     api.add_router("/orders", attachments_router)
     api.add_router("/loading", loading_router)
+    api.add_router("/exports", exports_router)
 
 
 mount()

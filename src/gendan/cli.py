@@ -3,6 +3,7 @@
 gendan demo [--port 8000]     migrate, load the demo data (idempotent), serve on 127.0.0.1
 gendan serve [--port 8000]    serve (development server; use gunicorn in production)
 gendan worker                 run background tasks (loading plans); start one or more
+gendan scheduler              enqueue the periodic jobs when due (one is enough; more are harmless)
 gendan create-token USERNAME  print a new API token for a user
 gendan import-orders FILE     import an .xlsx of orders (all or nothing)
 gendan export-orders FILE     export orders to .xlsx in the import format
@@ -52,9 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         port = _port(argv)
         execute_from_command_line([argv[0], "migrate", "--no-input", "-v", "0"])
         execute_from_command_line([argv[0], "load_demo"])
-        # The demo runs one background worker beside the server (loading plans).
+        # The demo runs one background worker beside the server (loading plans), and the
+        # scheduler that sends it the periodic jobs.
         worker = subprocess.Popen([sys.executable, "-m", "gendan.cli", "worker"])
         atexit.register(worker.terminate)
+        scheduler = subprocess.Popen([sys.executable, "-m", "gendan.cli", "scheduler"])
+        atexit.register(scheduler.terminate)
         print(
             f"\nGendan is serving at http://127.0.0.1:{port}/  (API docs: http://127.0.0.1:{port}/api/v1/docs)\n"
         )

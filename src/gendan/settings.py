@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "gendan.attachments",
     "gendan.outbox",
     "gendan.notifications",
+    "gendan.jobs",
+    "gendan.exports",
     "gendan.web",
 ]
 
@@ -193,6 +195,10 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("GENDAN_EMAIL_FROM", "Gendan <gendan@localhost>")
 # Links in mails and notifications point here (no request to read the host from in a worker).
 GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
+# Periodic jobs (`gendan scheduler`): how long housekeeping keeps finished background tasks and
+# the record of job runs.
+GENDAN_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("GENDAN_TASK_RESULTS_KEEP_DAYS", "14"))
+GENDAN_JOB_RUNS_KEEP_DAYS = int(os.environ.get("GENDAN_JOB_RUNS_KEEP_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

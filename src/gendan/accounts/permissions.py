@@ -43,6 +43,7 @@ class Perm(models.TextChoices):
     VIEW_COUNTING_ERRORS = "view_counting_errors", _("Read the counting-error register")
     MANAGE_CONTAINER_TYPES = "manage_container_types", _("Edit container and vehicle types")
     ATTACH_FILES = "attach_files", _("Attach and remove files")
+    VIEW_EXPORT_LOG = "view_export_log", _("Read the export log")
 
 
 class Role(models.TextChoices):
@@ -117,6 +118,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.RECORD_COUNTING_ERROR,
             P.VIEW_COUNTING_ERRORS,
             P.ATTACH_FILES,
+            P.VIEW_EXPORT_LOG,
         }
     ),
     Role.FINANCE: frozenset(
@@ -153,7 +155,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.QC: frozenset({P.VIEW_ALL, P.ATTACH_FILES}),
     Role.DRIVER: frozenset({P.VIEW_ALL, P.CONFIRM_DELIVERY, P.ATTACH_FILES}),
     Role.REGIONAL_MANAGER: frozenset(
-        {P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA, P.VIEW_COUNTING_ERRORS}
+        {P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA, P.VIEW_COUNTING_ERRORS, P.VIEW_EXPORT_LOG}
     ),
     Role.CUSTOMER_SERVICE: frozenset(
         {

@@ -12,13 +12,15 @@ from openpyxl import Workbook
 
 from gendan.accounts.guards import verb
 from gendan.accounts.permissions import Perm
+from gendan.exports.models import ExportFormat, ExportKind
+from gendan.exports.services import record_export
 from gendan.loading.models import CountingError
-from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
 
 
 @verb(Perm.VIEW_COUNTING_ERRORS)
-def export_counting_errors(rows: QuerySet[CountingError], *, actor: Any) -> bytes:
+def export_counting_errors(
+    rows: QuerySet[CountingError], *, actor: Any, filters: dict[str, Any] | None = None
+) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("Counting errors")[:31]
@@ -59,9 +61,11 @@ def export_counting_errors(rows: QuerySet[CountingError], *, actor: Any) -> byte
         count += 1
     out = BytesIO()
     book.save(out)
-    record(
-        kind=EventKind.DATA_EXPORTED,
+    record_export(
         actor=actor,
-        payload={"what": "counting_errors", "rows": count},
+        what=ExportKind.COUNTING_ERRORS,
+        filters=filters,
+        rows=count,
+        fmt=ExportFormat.XLSX,
     )
     return out.getvalue()

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
+from gendan.exports.models import ExportFormat, ExportKind
+from gendan.exports.services import record_export
 from gendan.loading import pictures, selectors
 from gendan.loading.excel import export_counting_errors
 from gendan.loading.forms import ContainerTypeForm
@@ -313,10 +315,17 @@ def loading_sheet_pdf(request: HttpRequest, number: str) -> HttpResponse:
     plan = _plan(request, number)
     if not plan.is_planned:
         return _to_plan(number)
-    html = render_to_string(
-        "loading/sheet_pdf.html", _sheet_context(request, plan, for_pdf=True), request=request
+    context = _sheet_context(request, plan, for_pdf=True)
+    html = render_to_string("loading/sheet_pdf.html", context, request=request)
+    content = render_pdf(html)
+    record_export(
+        actor=request.user,
+        what=ExportKind.LOADING_SHEET,
+        filters={"plan": plan.number},
+        rows=len(context["items"]),
+        fmt=ExportFormat.PDF,
     )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="loading-sheet-{plan.number}.pdf"'
     return response
 
@@ -349,7 +358,9 @@ def counting_error_register(request: HttpRequest) -> HttpResponse:
 def counting_error_export(request: HttpRequest) -> HttpResponse:
     try:
         rows = selectors.counting_errors(request.user, **_register_filter(request))
-        content = export_counting_errors(rows, actor=request.user)
+        content = export_counting_errors(
+            rows, actor=request.user, filters=_register_filter(request)
+        )
     except DomainError as exc:
         raise PermissionDenied(str(exc.message)) from exc
     response = HttpResponse(

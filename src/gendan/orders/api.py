@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -473,7 +474,7 @@ def export_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
 
     actor = caller(request)
     f = selectors.OrderFilter(**filters.dict(exclude={"cursor", "limit"}))
-    content = run_export(selectors.filter_orders(actor, f), actor=actor)
+    content = run_export(selectors.filter_orders(actor, f), actor=actor, filters=asdict(f))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

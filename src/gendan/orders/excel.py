@@ -21,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from gendan.accounts.guards import verb
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
+from gendan.exports.models import ExportFormat, ExportKind
+from gendan.exports.services import record_export
 from gendan.orders.entry import LineInput
 from gendan.orders.services import enter_order
 from gendan.timeline.models import EventKind
@@ -266,14 +268,17 @@ def import_orders(source: BinaryIO, *, actor: Any, dry_run: bool = False) -> Imp
 
 
 @verb(Perm.EXPORT_DATA)
-def export_orders(orders: Any, *, actor: Any) -> bytes:
-    """The orders as .xlsx in the import template (prices left blank for those who may not see them)."""
+def export_orders(orders: Any, *, actor: Any, filters: dict[str, Any] | None = None) -> bytes:
+    """The orders as .xlsx in the import template (prices left blank for those who may not see them).
+
+    Logged in the export log with `filters` (what the caller selected the orders by)."""
     prices = actor.can(Perm.VIEW_PRICES)
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
     sheet.append(list(HEADER))
     count = 0
+    rows = 0
     qs = (
         orders.select_related("customer", "salesperson", "merchandiser")
         .prefetch_related("lines__product")
@@ -282,6 +287,7 @@ def export_orders(orders: Any, *, actor: Any) -> bytes:
     for order in qs.iterator(chunk_size=500):
         count += 1
         for line in order.lines.all():
+            rows += 1
             sheet.append(
                 [
                     order.number,
@@ -309,8 +315,11 @@ def export_orders(orders: Any, *, actor: Any) -> bytes:
         help_sheet.append([column, HELP[column]])
     buffer = io.BytesIO()
     book.save(buffer)
-    with transaction.atomic():
-        record(
-            kind=EventKind.DATA_EXPORTED, actor=actor, payload={"what": "orders", "orders": count}
-        )
+    record_export(
+        actor=actor,
+        what=ExportKind.ORDERS,
+        filters={**(filters or {}), "orders": count},
+        rows=rows,
+        fmt=ExportFormat.XLSX,
+    )
     return buffer.getvalue()

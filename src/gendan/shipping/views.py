@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from gendan.errors import DomainError, Kind
+from gendan.exports.models import ExportFormat, ExportKind
+from gendan.exports.services import record_export
 from gendan.shipping import documents
 
 
@@ -33,6 +35,14 @@ def document_pdf(request: HttpRequest, number: str, kind: str, doc: str) -> Http
     document = _build(request, number, kind, doc)
     context = {"document": document, "font_url": documents.font_url(for_pdf=True)}
     html = render_to_string("shipping/document_pdf.html", context, request=request)
-    response = HttpResponse(documents.render_pdf(html), content_type="application/pdf")
+    content = documents.render_pdf(html)
+    record_export(
+        actor=request.user,
+        what=ExportKind.DOCUMENT,
+        filters={"order": number, "kind": kind, "document": doc},
+        rows=len(document.lines),
+        fmt=ExportFormat.PDF,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response

@@ -7,6 +7,7 @@ from django.urls import path
 from gendan import extensions
 from gendan.attachments import urls as attachments_urls
 from gendan.catalog import urls as catalog_urls
+from gendan.exports import urls as exports_urls
 from gendan.loading import urls as loading_urls
 from gendan.notifications import urls as notifications_urls
 from gendan.orders import urls as orders_urls
@@ -34,6 +35,7 @@ urlpatterns = [
     *attachments_urls.urlpatterns,
     *outbox_urls.urlpatterns,
     *notifications_urls.urlpatterns,
+    *exports_urls.urlpatterns,
 ]
 # the pages of apps that declare them through the registry (gendan.extensions.add_routes)
 urlpatterns += [p for patterns in extensions.registry.routes.values() for p in patterns]

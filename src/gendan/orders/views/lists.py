@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
@@ -131,7 +132,9 @@ def order_export(request: HttpRequest) -> HttpResponse:
     form = OrderListForm(request.GET, actor=request.user)
     f = form.order_filter()
     try:
-        content = export_orders(selectors.filter_orders(request.user, f), actor=request.user)
+        content = export_orders(
+            selectors.filter_orders(request.user, f), actor=request.user, filters=asdict(f)
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         query = request.GET.urlencode()

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gendan.accounts.models import User
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {username!r}.")
-        orders = filter_orders(user, OrderFilter(status=status, customer=customer))
+        f = OrderFilter(status=status, customer=customer)
         with open(file, "wb") as out:
-            out.write(export_orders(orders, actor=user))
+            out.write(export_orders(filter_orders(user, f), actor=user, filters=asdict(f)))
         self.stdout.write(f"Wrote {file}")
