@@ -4,14 +4,54 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_add_attach_files_permission'),
+        ("accounts", "0003_add_attach_files_permission"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='user',
-            options={'permissions': [('view_all', 'See every customer and order'), ('view_prices', 'See prices and amounts'), ('enter_order', 'Enter and submit orders'), ('amend_order', 'Amend orders'), ('sign_as_finance', 'Sign orders for finance'), ('sign_as_sales_manager', 'Sign orders as sales manager'), ('request_payment', 'Request deposits and balances'), ('confirm_payment', 'Confirm payments received'), ('allow_credit', 'Let an order ship on credit terms'), ('release_order', 'Release orders to stock and production'), ('record_production', 'Record production'), ('issue_shipping_notice', 'Issue shipping notices'), ('issue_outbound_slip', 'Issue outbound slips'), ('issue_delivery_note', 'Issue delivery notes'), ('ship_goods', 'Ship goods out of the warehouse'), ('confirm_delivery', 'Confirm delivery'), ('reconcile_cod', 'Reconcile cash on delivery'), ('close_order', 'Close orders'), ('hold_order', 'Hold and resume orders'), ('cancel_order', 'Cancel orders'), ('manage_customers', 'Create and edit customers'), ('manage_products', 'Create and edit products'), ('manage_stock', 'Adjust stock'), ('log_communication', 'Log customer communications'), ('import_orders', 'Import orders from Excel'), ('export_data', 'Export data'), ('manage_users', 'Manage users and roles'), ('plan_loading', 'Plan container loading'), ('count_loading', 'Record the loading count'), ('close_loading', 'Close a loading whose counts match'), ('accept_loading_difference', 'Close a loading although the counts differ'), ('record_counting_error', 'Record counting errors'), ('view_counting_errors', 'Read the counting-error register'), ('manage_container_types', 'Edit container and vehicle types'), ('attach_files', 'Attach and remove files'), ('view_export_log', 'Read the export log')], 'verbose_name': 'user', 'verbose_name_plural': 'users'},
+            name="user",
+            options={
+                "permissions": [
+                    ("view_all", "See every customer and order"),
+                    ("view_prices", "See prices and amounts"),
+                    ("enter_order", "Enter and submit orders"),
+                    ("amend_order", "Amend orders"),
+                    ("sign_as_finance", "Sign orders for finance"),
+                    ("sign_as_sales_manager", "Sign orders as sales manager"),
+                    ("request_payment", "Request deposits and balances"),
+                    ("confirm_payment", "Confirm payments received"),
+                    ("allow_credit", "Let an order ship on credit terms"),
+                    ("release_order", "Release orders to stock and production"),
+                    ("record_production", "Record production"),
+                    ("issue_shipping_notice", "Issue shipping notices"),
+                    ("issue_outbound_slip", "Issue outbound slips"),
+                    ("issue_delivery_note", "Issue delivery notes"),
+                    ("ship_goods", "Ship goods out of the warehouse"),
+                    ("confirm_delivery", "Confirm delivery"),
+                    ("reconcile_cod", "Reconcile cash on delivery"),
+                    ("close_order", "Close orders"),
+                    ("hold_order", "Hold and resume orders"),
+                    ("cancel_order", "Cancel orders"),
+                    ("manage_customers", "Create and edit customers"),
+                    ("manage_products", "Create and edit products"),
+                    ("manage_stock", "Adjust stock"),
+                    ("log_communication", "Log customer communications"),
+                    ("import_orders", "Import orders from Excel"),
+                    ("export_data", "Export data"),
+                    ("manage_users", "Manage users and roles"),
+                    ("plan_loading", "Plan container loading"),
+                    ("count_loading", "Record the loading count"),
+                    ("close_loading", "Close a loading whose counts match"),
+                    ("accept_loading_difference", "Close a loading although the counts differ"),
+                    ("record_counting_error", "Record counting errors"),
+                    ("view_counting_errors", "Read the counting-error register"),
+                    ("manage_container_types", "Edit container and vehicle types"),
+                    ("attach_files", "Attach and remove files"),
+                    ("view_export_log", "Read the export log"),
+                ],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+            },
         ),
     ]
