@@ -291,6 +291,7 @@ def one_life(users: dict[str, Any], customer: str, products: list[str]) -> str:
     from gendan.orders.entry import LineInput
     from gendan.orders.models import Order
     from gendan.orders.workflow import Status
+    from gendan.shipping import services as shipping_services
 
     today = timezone.localdate()
     order = services.create_order(
@@ -311,11 +312,11 @@ def one_life(users: dict[str, Any], customer: str, products: list[str]) -> str:
     if order.status == Status.RELEASED:
         services.complete_production(order_number=n, actor=users["production"])
     services.confirm_balance(order_number=n, actor=users["finance"], reference="TT")
-    services.issue_shipping_notice(order_number=n, actor=users["merch"])
-    services.issue_outbound_slip(order_number=n, actor=users["finance"])
-    services.issue_delivery_note(order_number=n, actor=users["warehouse"])
-    services.ship_order(order_number=n, actor=users["warehouse"])
-    order = services.confirm_delivery(
+    shipping_services.issue_shipping_notice(order_number=n, actor=users["merch"])
+    shipping_services.issue_outbound_slip(order_number=n, actor=users["finance"])
+    shipping_services.issue_delivery_note(order_number=n, actor=users["warehouse"])
+    shipping_services.ship_order(order_number=n, actor=users["warehouse"])
+    order = shipping_services.confirm_delivery(
         order_number=n, actor=users["driver"], received_by="收货人", proof_reference="POD"
     )
     assert order.status == Status.CLOSED, order.status

@@ -140,6 +140,18 @@ class NavEntry:
         return not self.perms or any(user.can(p) for p in self.perms)
 
 
+@dataclass(frozen=True)
+class Effect:
+    """Work an app does inside a transition of the order's life, after the verb's own work and
+    before the state moves (e.g. production issues its notice when an order is released).
+    ``run(step)`` gets the transition under way (the order, the actor, ``step.data`` from the
+    verb) and returns what it adds to the event's payload."""
+
+    action: str
+    run: Callable[[Any], dict[str, Any]]
+    app: str
+
+
 @dataclass
 class Registry:
     conditions: list[Condition] = field(default_factory=list)
@@ -150,6 +162,8 @@ class Registry:
     event_kinds: dict[str, EventKindDecl] = field(default_factory=dict)
     nav: dict[str, NavEntry] = field(default_factory=dict)
     routes: dict[str, list[Any]] = field(default_factory=dict)
+    action_verbs: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    effects: list[Effect] = field(default_factory=list)
 
 
 registry = Registry()
@@ -243,11 +257,27 @@ def add_routes(*, app: str, patterns: list[Any]) -> None:
     registry.routes[app] = list(patterns)
 
 
+def add_action_verb(*, action: str, verb: Callable[..., Any], app: str) -> None:
+    """The service verb of an action of the order's life that another app owns (shipping's
+    notices, slips, delivery notes...): the API's endpoint and the cockpit's button call it."""
+    _unique(registry.action_verbs, action, "action verb")
+    registry.action_verbs[action] = verb
+
+
+def add_effect(*, action: str, run: Callable[[Any], dict[str, Any]], app: str) -> None:
+    registry.effects.append(Effect(action, run, app))
+
+
 # ---- reading -------------------------------------------------------------------------------
 
 
 def conditions_of(action: str) -> list[Condition]:
     return [c for c in registry.conditions if c.action == action]
+
+
+def effects_of(action: str) -> list[Effect]:
+    """In the order the apps registered them (INSTALLED_APPS)."""
+    return [e for e in registry.effects if e.action == action]
 
 
 def waived_by(kind: str) -> frozenset[str]:
@@ -294,6 +324,8 @@ def temporarily(register: Callable[[], None]) -> Iterator[None]:
         event_kinds=dict(registry.event_kinds),
         nav=dict(registry.nav),
         routes={k: list(v) for k, v in registry.routes.items()},
+        action_verbs=dict(registry.action_verbs),
+        effects=list(registry.effects),
     )
     register()
     try:

@@ -36,6 +36,11 @@ def _target(t: workflow.Transition) -> str:
     return _status(t.target)
 
 
+def _verb_app(action: str, default: str) -> str:
+    verb = extensions.registry.action_verbs.get(action)
+    return verb.__module__.split(".")[1] if verb is not None else default
+
+
 def render(exclude_apps: frozenset[str] = frozenset()) -> str:
     with translation.override("en"):
         return _render(exclude_apps)
@@ -63,6 +68,16 @@ def _render(exclude: frozenset[str]) -> str:
         ]
         for name, description, app in own + contributed:
             out.append(f"| `{t.action}` | `{name}` | {description} | {app} |")
+    out.append("\n## Work other apps do inside a transition, and whose verb runs it\n")
+    out.append("| action | verb | effects (in order) |")
+    out.append("|---|---|---|")
+    for t in workflow.TRANSITIONS:
+        effects = ", ".join(
+            f"{e.app}: `{e.run.__name__}`"
+            for e in extensions.effects_of(t.action)
+            if e.app not in exclude
+        )
+        out.append(f"| `{t.action}` | {_verb_app(t.action, 'orders')} | {effects or '—'} |")
     out.append("\n## Milestones (the cockpit's checklist, the stamps the seeder writes)\n")
     out.append("| milestone | passed by | stamp |")
     out.append("|---|---|---|")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -111,6 +112,16 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @classmethod
+    def related_model(cls, *path: str) -> type[models.Model]:
+        """The model of another app reached from the order by relation names
+        (``related_model("shipping_notices", "lines")``): orders reads the documents other
+        apps keep about it through the schema's relations, without importing those apps."""
+        model: Any = cls
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        return model
 
     @property
     def both_signed(self) -> bool:

@@ -119,7 +119,7 @@ def team_choices() -> dict[str, list[tuple[str, str]]]:
 
 def _unnoticed() -> Any:
     """Quantity of an order neither shipped nor on an open shipping notice."""
-    from gendan.shipping.models import ShippingNoticeLine
+    ShippingNoticeLine = Order.related_model("shipping_notices", "lines")
 
     unshipped = (
         OrderLine.objects.filter(order=OuterRef("pk"))
@@ -141,8 +141,7 @@ def _unnoticed() -> Any:
 
 
 def _awaiting_proof() -> Exists:
-    from gendan.shipping.models import ShippingNotice
-
+    ShippingNotice = Order.related_model("shipping_notices")
     return Exists(ShippingNotice.objects.filter(order=OuterRef("pk"), status="shipped"))
 
 
@@ -412,8 +411,7 @@ def _section(key: str, title: Any, qs: QuerySet[Any], limit: int, kind: str = "o
 def inbox(actor: Any, *, limit: int = INBOX_LIMIT) -> list[InboxSection]:
     """What waits for the actor's own hand: signatures, payments to confirm, cash to reconcile.
     Two queries per section the actor's permissions give them, whatever the data size."""
-    from gendan.shipping.models import DeliveryNote
-
+    DeliveryNote = Order.related_model("shipping_notices", "delivery_note")
     orders = visible_orders(actor).select_related("customer", "salesperson", "merchandiser")
     by_due = ("delivery_date", "id")
     sections = []

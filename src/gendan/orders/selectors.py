@@ -39,18 +39,18 @@ def get_order_for(actor: Any, number: str, *, detail: bool = False) -> Order:
 
 
 def with_detail(qs: QuerySet[Order]) -> QuerySet[Order]:
-    from gendan.production.models import ProductionNotice
-    from gendan.shipping.models import ShippingNotice
     from gendan.timeline.models import Event
 
+    production_notices = Order.related_model("production_notices").objects
+    shipping_notices = Order.related_model("shipping_notices").objects
     return qs.select_related("finance_signed_by", "manager_signed_by").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
         "lines__reservations",
         "payments",
-        Prefetch("production_notices", queryset=ProductionNotice.objects.prefetch_related("lines")),
+        Prefetch("production_notices", queryset=production_notices.prefetch_related("lines")),
         Prefetch(
             "shipping_notices",
-            queryset=ShippingNotice.objects.select_related(
+            queryset=shipping_notices.select_related(
                 "outbound_slip", "delivery_note"
             ).prefetch_related("lines"),
         ),

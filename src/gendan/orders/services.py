@@ -7,17 +7,18 @@ all in one durable transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gendan import extensions
 from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind, invalid, refused
@@ -31,8 +32,6 @@ from gendan.orders.errors import Code
 from gendan.orders.models import Order, OrderLine, OrderRevision
 from gendan.outbox import services as outbox
 from gendan.parties.models import Customer
-from gendan.production import services as production
-from gendan.shipping import services as shipping
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -120,9 +119,11 @@ class Step:
     action: str
     order: Order
     ctx: workflow.Context
+    actor: Any = None
     comment: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
     to: str = ""  # the state to move to, when the verb knows it better than the table
+    data: dict[str, Any] = field(default_factory=dict)  # what the verb hands to the effects
 
     def stamp(self) -> None:
         setattr(self.order, workflow.STAMPS[self.action], timezone.now())
@@ -143,8 +144,10 @@ def transition(
     durable transaction. An error anywhere leaves nothing written."""
     with transaction.atomic(durable=True):
         order = _begin(number, actor, version)
-        step = Step(action, order, _gate(action, order, actor, params))
+        step = Step(action, order, _gate(action, order, actor, params), actor=actor)
         yield step
+        for effect in extensions.effects_of(action):  # other apps' work, in the same transaction
+            step.payload.update(effect.run(step) or {})
         _move(order, action, actor, comment=step.comment, payload=step.payload, to=step.to)
         _close_if_done(order, actor)
 
@@ -548,16 +551,13 @@ def release_order(
     with transition("release", number=order_number, actor=actor, version=expected_version) as step:
         order = step.order
         reserved = inventory.reserve_for_order(order=order, actor=actor)
-        missing = {line: line.quantity - reserved.get(line.pk, 0) for line in step.ctx.lines}
-        notice = production.issue_notice(order=order, quantities=missing, actor=actor)
-        step.stamp()
-        if notice is None:
-            order.production_done_at = order.released_at
-        step.comment = comment
-        step.payload = {
-            "reserved": sum(reserved.values()),
-            "production_notice": notice.number if notice else None,
+        # what stock does not cover: production's effect on release makes a notice of it
+        step.data["unreserved"] = {
+            line: line.quantity - reserved.get(line.pk, 0) for line in step.ctx.lines
         }
+        step.stamp()
+        step.comment = comment
+        step.payload = {"reserved": sum(reserved.values())}
     return step.order
 
 
@@ -569,11 +569,10 @@ def complete_production(
         "complete_production", number=order_number, actor=actor, version=expected_version
     ) as step:
         order = step.order
-        notices = production.complete_notices(order=order, actor=actor)
-        step.stamp()
+        step.stamp()  # production's effect closes its notices
         if order.balance_due <= 0:
             order.ready_to_ship_at = order.production_done_at
-        step.comment, step.payload = comment, {"notices": notices}
+        step.comment = comment
     return step.order
 
 
@@ -606,179 +605,6 @@ def allow_credit(
             "receivable": str(order.balance_due),
             "credit_days": order.customer.credit_days,
         }
-    return step.order
-
-
-@workflow_verb("issue_shipping_notice")
-def issue_shipping_notice(
-    *,
-    order_number: str,
-    actor: Any,
-    lines: dict[int, int] | None = None,
-    ship_date: date | None = None,
-    expected_version: int | None = None,
-    comment: str = "",
-) -> Order:
-    """A shipping notice (出运通知单) for all that is left, or for the quantities given per line."""
-    with transition(
-        "issue_shipping_notice", number=order_number, actor=actor, version=expected_version
-    ) as step:
-        notice = shipping.issue_shipping_notice(
-            order=step.order,
-            lines=lines,
-            ship_date=ship_date,
-            open_notices=step.ctx.open_notices(),
-            actor=actor,
-        )
-        step.comment, step.payload = comment, {"notice": notice.number}
-    return step.order
-
-
-@workflow_verb("issue_outbound_slip")
-def issue_outbound_slip(
-    *,
-    order_number: str,
-    actor: Any,
-    notice: str | None = None,
-    expected_version: int | None = None,
-    comment: str = "",
-) -> Order:
-    with transition(
-        "issue_outbound_slip", number=order_number, actor=actor, version=expected_version
-    ) as step:
-        target = shipping.pick_notice(
-            step.ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "outbound_slip")
-        )
-        slip = shipping.issue_outbound_slip(notice=target, actor=actor)
-        step.comment, step.payload = comment, {"notice": target.number, "slip": slip.number}
-    return step.order
-
-
-@workflow_verb("issue_delivery_note")
-def issue_delivery_note(
-    *,
-    order_number: str,
-    actor: Any,
-    notice: str | None = None,
-    cod_amount: Decimal = Decimal("0"),
-    expected_version: int | None = None,
-    comment: str = "",
-) -> Order:
-    with transition(
-        "issue_delivery_note", number=order_number, actor=actor, version=expected_version
-    ) as step:
-        target = shipping.pick_notice(
-            step.ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "delivery_note")
-        )
-        note = shipping.issue_delivery_note(
-            notice=target, cod_amount=Decimal(str(cod_amount)), actor=actor
-        )
-        step.comment = comment
-        step.payload = {"notice": target.number, "delivery_note": note.number}
-    return step.order
-
-
-@workflow_verb("ship")
-def ship_order(
-    *,
-    order_number: str,
-    actor: Any,
-    notice: str | None = None,
-    expected_version: int | None = None,
-    comment: str = "",
-) -> Order:
-    """The goods on a notice leave the warehouse (出货); shipped never exceeds ordered."""
-    with transition("ship", number=order_number, actor=actor, version=expected_version) as step:
-        target = shipping.pick_notice(
-            step.ctx.open_notices(),
-            notice,
-            fits=lambda n: hasattr(n, "outbound_slip") and hasattr(n, "delivery_note"),
-        )
-        shipping.ship_notice(notice=target, actor=actor)
-        step.stamp()
-        step.comment, step.payload = comment, {"notice": target.number}
-    return step.order
-
-
-@workflow_verb("deliver")
-def confirm_delivery(
-    *,
-    order_number: str,
-    actor: Any,
-    notice: str | None = None,
-    received_by: str = "",
-    proof_reference: str = "",
-    cod_collected: Decimal = Decimal("0"),
-    expected_version: int | None = None,
-    comment: str = "",
-) -> Order:
-    """Proof of delivery; cash the driver collected is reconciled later by the cashier."""
-    with transition("deliver", number=order_number, actor=actor, version=expected_version) as step:
-        ctx = step.ctx
-        target = shipping.pick_notice(ctx.notices, notice, fits=lambda n: n.status == "shipped")
-        collected = Decimal(str(cod_collected))
-        owed = workflow.owed_beyond_cod(ctx)
-        if collected > owed:
-            raise invalid(
-                Code.OVERPAYMENT,
-                gettext("The driver cannot collect %(amount)s: only %(owed)s is still owed.")
-                % {"amount": collected, "owed": owed},
-                field="cod_collected",
-            )
-        shipping.deliver_notice(
-            notice=target,
-            received_by=received_by,
-            proof_reference=proof_reference,
-            cod_collected=collected,
-            actor=actor,
-        )
-        step.stamp()
-        step.comment, step.payload = comment, {"notice": target.number}
-    return step.order
-
-
-@workflow_verb("reconcile_cod")
-def reconcile_cod(
-    *,
-    order_number: str,
-    actor: Any,
-    amount: Decimal,
-    notice: str | None = None,
-    expected_version: int | None = None,
-    comment: str = "",
-) -> Order:
-    """The cashier counts the cash the driver brought back (司机代收货款) against what was collected."""
-    with transition(
-        "reconcile_cod", number=order_number, actor=actor, version=expected_version
-    ) as step:
-        notes = workflow.unreconciled_cod(step.ctx)
-        note = next((n for n in notes if notice is None or n.notice.number == notice), None)
-        if note is None:
-            raise invalid(
-                Code.UNKNOWN_REFERENCE,
-                gettext("No cash on delivery waits on notice %(n)s.") % {"n": notice},
-                field="notice",
-            )
-        counted = Decimal(str(amount))
-        if counted != note.cod_collected:
-            raise invalid(
-                Code.COD_MISMATCH,
-                gettext(
-                    "The driver collected %(collected)s but %(counted)s was counted; find the difference first."
-                )
-                % {"collected": note.cod_collected, "counted": counted},
-                field="amount",
-            )
-        finance.record_payment(
-            order=step.order,
-            kind=PaymentKind.COD,
-            amount=counted,
-            reference=note.number,
-            actor=actor,
-        )
-        shipping.mark_cod_reconciled(note=note, actor=actor)
-        step.comment = comment
-        step.payload = {"delivery_note": note.number, "amount": str(counted)}
     return step.order
 
 
@@ -833,9 +659,7 @@ def cancel_order(
     ) as step:
         order = step.order
         released = inventory.release_reservations(order=order, actor=actor)
-        production.cancel_notices(order=order, actor=actor)
-        shipping.cancel_open_notices(order=order, actor=actor)
-        step.stamp()
+        step.stamp()  # production and shipping cancel their open notices in their effects
         order.cancel_reason, order.held_from = reason, ""
         step.comment = reason
         step.payload = {"reason": reason, "released": released, "paid": str(order.paid_amount)}
@@ -849,26 +673,43 @@ def missing_parameters(action: str, given: dict[str, Any]) -> list[str]:
     return [name for name in inputs.required_fields(schema) if name not in given]
 
 
+class ActionVerbs(Mapping[str, Callable[..., Order]]):
+    """The verb of each action: orders' own, and those other apps register for the actions
+    they own (``gendan.extensions.add_action_verb``), looked up when asked, in table order."""
+
+    OWN: ClassVar[dict[str, Callable[..., Order]]] = {}
+
+    def _all(self) -> dict[str, Callable[..., Order]]:
+        verbs = {**self.OWN, **extensions.registry.action_verbs}
+        return {a: verbs[a] for a in workflow.ACTIONS if a in verbs}
+
+    def __getitem__(self, action: str) -> Callable[..., Order]:
+        return self._all()[action]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+ActionVerbs.OWN.update(
+    {
+        "submit": submit_order,
+        "sign_finance": sign_as_finance,
+        "sign_manager": sign_as_manager,
+        "request_deposit": request_deposit,
+        "confirm_deposit": confirm_deposit,
+        "release": release_order,
+        "complete_production": complete_production,
+        "request_balance": request_balance,
+        "confirm_balance": confirm_balance,
+        "allow_credit": allow_credit,
+        "close": close_order,
+        "hold": hold_order,
+        "resume": resume_order,
+        "cancel": cancel_order,
+    }
+)
 #: The action endpoint and the pages call verbs through this table (amend has its own PATCH).
-ACTION_VERBS: dict[str, Callable[..., Order]] = {
-    "submit": submit_order,
-    "sign_finance": sign_as_finance,
-    "sign_manager": sign_as_manager,
-    "request_deposit": request_deposit,
-    "confirm_deposit": confirm_deposit,
-    "release": release_order,
-    "complete_production": complete_production,
-    "request_balance": request_balance,
-    "confirm_balance": confirm_balance,
-    "allow_credit": allow_credit,
-    "issue_shipping_notice": issue_shipping_notice,
-    "issue_outbound_slip": issue_outbound_slip,
-    "issue_delivery_note": issue_delivery_note,
-    "ship": ship_order,
-    "deliver": confirm_delivery,
-    "reconcile_cod": reconcile_cod,
-    "close": close_order,
-    "hold": hold_order,
-    "resume": resume_order,
-    "cancel": cancel_order,
-}
+ACTION_VERBS = ActionVerbs()

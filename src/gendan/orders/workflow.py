@@ -74,9 +74,16 @@ class Context:
 
     @cached_property
     def notices(self) -> list[Any]:
-        from gendan.shipping.selectors import notices_of
-
-        return notices_of(self.order)
+        """The order's shipping notices with their lines, slip and delivery note (read through
+        the order's relation: shipping keeps them, orders does not import it)."""
+        order = self.order
+        if "shipping_notices" in getattr(order, "_prefetched_objects_cache", {}):
+            return list(order.shipping_notices.all())
+        return list(
+            order.shipping_notices.select_related("outbound_slip", "delivery_note")
+            .prefetch_related("lines")
+            .order_by("id")
+        )
 
     def open_notices(self) -> list[Any]:
         return [n for n in self.notices if n.status == "issued"]

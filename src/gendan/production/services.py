@@ -64,3 +64,23 @@ def cancel_notices(*, order: Any, actor: Any) -> int:
     return ProductionNotice.objects.filter(order=order, status=NoticeStatus.ISSUED).update(
         status=NoticeStatus.CANCELLED
     )
+
+
+# ---- what production does in the order's life (effects registered in ProductionConfig) ------
+
+
+def on_release(step: Any) -> dict[str, Any]:
+    """Release: what stock does not cover becomes a production notice; nothing to make means
+    production is done at once."""
+    notice = issue_notice(order=step.order, quantities=step.data["unreserved"], actor=step.actor)
+    if notice is None:
+        step.order.production_done_at = step.order.released_at
+    return {"production_notice": notice.number if notice else None}
+
+
+def on_complete(step: Any) -> dict[str, Any]:
+    return {"notices": complete_notices(order=step.order, actor=step.actor)}
+
+
+def on_cancel(step: Any) -> dict[str, Any]:
+    return {"production_notices_cancelled": cancel_notices(order=step.order, actor=step.actor)}

@@ -10,12 +10,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gendan.accounts.guards import step
+from gendan.accounts.guards import step, workflow_verb
 from gendan.errors import invalid
+from gendan.finance import services as finance
+from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
 from gendan.numbering.services import next_number
+from gendan.orders import workflow
 from gendan.orders.errors import Code
-from gendan.orders.models import OrderLine
+from gendan.orders.models import Order, OrderLine
+from gendan.orders.services import Step, transition
 from gendan.shipping.models import (
     DeliveryNote,
     OutboundSlip,
@@ -40,7 +44,7 @@ def pick_notice(notices: list[ShippingNotice], number: str | None, *, fits: Any)
 
 
 @step
-def issue_shipping_notice(
+def write_shipping_notice(
     *,
     order: Any,
     lines: dict[int, int] | None,
@@ -94,7 +98,7 @@ def issue_shipping_notice(
 
 
 @step
-def issue_outbound_slip(*, notice: ShippingNotice, actor: Any) -> OutboundSlip:
+def write_outbound_slip(*, notice: ShippingNotice, actor: Any) -> OutboundSlip:
     slip = OutboundSlip.objects.create(number=next_number("OS"), notice=notice, issued_by=actor)
     record(
         kind=EventKind.OUTBOUND_SLIP_ISSUED,
@@ -106,7 +110,7 @@ def issue_outbound_slip(*, notice: ShippingNotice, actor: Any) -> OutboundSlip:
 
 
 @step
-def issue_delivery_note(*, notice: ShippingNotice, cod_amount: Decimal, actor: Any) -> DeliveryNote:
+def write_delivery_note(*, notice: ShippingNotice, cod_amount: Decimal, actor: Any) -> DeliveryNote:
     if cod_amount < 0:
         raise invalid(
             Code.INVALID_QUANTITY, gettext("The amount must not be negative."), field="cod_amount"
@@ -210,3 +214,193 @@ def cancel_open_notices(*, order: Any, actor: Any) -> int:
     return ShippingNotice.objects.filter(order=order, status=ShippingStatus.ISSUED).update(
         status=ShippingStatus.CANCELLED
     )
+
+
+# ---- the shipping steps of the order's life: one verb per action (orders declares the table) ---
+
+
+@workflow_verb("issue_shipping_notice")
+def issue_shipping_notice(
+    *,
+    order_number: str,
+    actor: Any,
+    lines: dict[int, int] | None = None,
+    ship_date: date | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """A shipping notice (出运通知单) for all that is left, or for the quantities given per line."""
+    with transition(
+        "issue_shipping_notice", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        notice = write_shipping_notice(
+            order=step.order,
+            lines=lines,
+            ship_date=ship_date,
+            open_notices=step.ctx.open_notices(),
+            actor=actor,
+        )
+        step.comment, step.payload = comment, {"notice": notice.number}
+    return step.order
+
+
+@workflow_verb("issue_outbound_slip")
+def issue_outbound_slip(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    with transition(
+        "issue_outbound_slip", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        target = pick_notice(
+            step.ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "outbound_slip")
+        )
+        slip = write_outbound_slip(notice=target, actor=actor)
+        step.comment, step.payload = comment, {"notice": target.number, "slip": slip.number}
+    return step.order
+
+
+@workflow_verb("issue_delivery_note")
+def issue_delivery_note(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    cod_amount: Decimal = Decimal("0"),
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    with transition(
+        "issue_delivery_note", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        target = pick_notice(
+            step.ctx.open_notices(), notice, fits=lambda n: not hasattr(n, "delivery_note")
+        )
+        note = write_delivery_note(notice=target, cod_amount=Decimal(str(cod_amount)), actor=actor)
+        step.comment = comment
+        step.payload = {"notice": target.number, "delivery_note": note.number}
+    return step.order
+
+
+@workflow_verb("ship")
+def ship_order(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """The goods on a notice leave the warehouse (出货); shipped never exceeds ordered."""
+    with transition("ship", number=order_number, actor=actor, version=expected_version) as step:
+        target = pick_notice(
+            step.ctx.open_notices(),
+            notice,
+            fits=lambda n: hasattr(n, "outbound_slip") and hasattr(n, "delivery_note"),
+        )
+        ship_notice(notice=target, actor=actor)
+        step.stamp()
+        step.comment, step.payload = comment, {"notice": target.number}
+    return step.order
+
+
+@workflow_verb("deliver")
+def confirm_delivery(
+    *,
+    order_number: str,
+    actor: Any,
+    notice: str | None = None,
+    received_by: str = "",
+    proof_reference: str = "",
+    cod_collected: Decimal = Decimal("0"),
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """Proof of delivery; cash the driver collected is reconciled later by the cashier."""
+    with transition("deliver", number=order_number, actor=actor, version=expected_version) as step:
+        ctx = step.ctx
+        target = pick_notice(ctx.notices, notice, fits=lambda n: n.status == "shipped")
+        collected = Decimal(str(cod_collected))
+        owed = workflow.owed_beyond_cod(ctx)
+        if collected > owed:
+            raise invalid(
+                Code.OVERPAYMENT,
+                gettext("The driver cannot collect %(amount)s: only %(owed)s is still owed.")
+                % {"amount": collected, "owed": owed},
+                field="cod_collected",
+            )
+        deliver_notice(
+            notice=target,
+            received_by=received_by,
+            proof_reference=proof_reference,
+            cod_collected=collected,
+            actor=actor,
+        )
+        step.stamp()
+        step.comment, step.payload = comment, {"notice": target.number}
+    return step.order
+
+
+@workflow_verb("reconcile_cod")
+def reconcile_cod(
+    *,
+    order_number: str,
+    actor: Any,
+    amount: Decimal,
+    notice: str | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """The cashier counts the cash the driver brought back (司机代收货款) against what was collected."""
+    with transition(
+        "reconcile_cod", number=order_number, actor=actor, version=expected_version
+    ) as step:
+        notes = workflow.unreconciled_cod(step.ctx)
+        note = next((n for n in notes if notice is None or n.notice.number == notice), None)
+        if note is None:
+            raise invalid(
+                Code.UNKNOWN_REFERENCE,
+                gettext("No cash on delivery waits on notice %(n)s.") % {"n": notice},
+                field="notice",
+            )
+        counted = Decimal(str(amount))
+        if counted != note.cod_collected:
+            raise invalid(
+                Code.COD_MISMATCH,
+                gettext(
+                    "The driver collected %(collected)s but %(counted)s was counted; find the difference first."
+                )
+                % {"collected": note.cod_collected, "counted": counted},
+                field="amount",
+            )
+        finance.record_payment(
+            order=step.order,
+            kind=PaymentKind.COD,
+            amount=counted,
+            reference=note.number,
+            actor=actor,
+        )
+        mark_cod_reconciled(note=note, actor=actor)
+        step.comment = comment
+        step.payload = {"delivery_note": note.number, "amount": str(counted)}
+    return step.order
+
+
+def cancel_with_order(step: Step) -> dict[str, Any]:
+    """The effect of cancelling an order: its open shipping notices are cancelled too."""
+    return {"shipping_notices_cancelled": cancel_open_notices(order=step.order, actor=step.actor)}
+
+
+#: the actions of the order's life whose verbs live here
+ACTION_VERBS = {
+    "issue_shipping_notice": issue_shipping_notice,
+    "issue_outbound_slip": issue_outbound_slip,
+    "issue_delivery_note": issue_delivery_note,
+    "ship": ship_order,
+    "deliver": confirm_delivery,
+    "reconcile_cod": reconcile_cod,
+}

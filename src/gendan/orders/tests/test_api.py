@@ -627,7 +627,7 @@ PINNED = {"list": 4, "detail": 13, "actions": 4, "customers": 5}
 @pytest.mark.django_db
 def test_the_detail_runs_the_same_number_of_queries_for_3_and_12_lines(client, world):
     from gendan.accounts.services import issue_token
-    from gendan.orders.services import issue_shipping_notice
+    from gendan.shipping.services import issue_shipping_notice
 
     token = issue_token(user=world.users["merch"], actor=world.users["merch"])[1]
     small = world.order(customer="STORE01", to=Status.CLOSED).number

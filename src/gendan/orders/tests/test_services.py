@@ -12,6 +12,7 @@ from gendan.inventory.models import StockLevel
 from gendan.orders import services
 from gendan.orders.models import Order, OrderRevision
 from gendan.orders.workflow import Status
+from gendan.shipping import services as shipping_services
 from gendan.timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +58,12 @@ def test_whole_life_from_entry_to_closed(world):
     services.request_balance(order_number=n, actor=u["merch"])
     services.confirm_balance(order_number=n, actor=u["finance"])
     assert Order.objects.get(number=n).status == Status.READY_TO_SHIP
-    services.issue_shipping_notice(order_number=n, actor=u["merch"])
-    services.issue_outbound_slip(order_number=n, actor=u["finance"])
-    services.issue_delivery_note(order_number=n, actor=u["warehouse"])
-    services.ship_order(order_number=n, actor=u["warehouse"])
+    shipping_services.issue_shipping_notice(order_number=n, actor=u["merch"])
+    shipping_services.issue_outbound_slip(order_number=n, actor=u["finance"])
+    shipping_services.issue_delivery_note(order_number=n, actor=u["warehouse"])
+    shipping_services.ship_order(order_number=n, actor=u["warehouse"])
     assert Order.objects.get(number=n).status == Status.SHIPPED
-    services.confirm_delivery(order_number=n, actor=u["driver"], received_by="Anna")
+    shipping_services.confirm_delivery(order_number=n, actor=u["driver"], received_by="Anna")
     order = Order.objects.get(number=n)
     assert order.status == Status.CLOSED
     assert (
@@ -159,13 +160,17 @@ def test_credit_terms_let_goods_leave_with_the_receivable_open(world):
 def test_partial_shipments_never_exceed_the_ordered_quantity(world):
     u = world.users
     order = world.order(to=Status.READY_TO_SHIP)
-    services.issue_shipping_notice(order_number=order.number, actor=u["merch"], lines={1: 60})
+    shipping_services.issue_shipping_notice(
+        order_number=order.number, actor=u["merch"], lines={1: 60}
+    )
     with pytest.raises(DomainError) as err:
-        services.issue_shipping_notice(order_number=order.number, actor=u["merch"], lines={1: 41})
+        shipping_services.issue_shipping_notice(
+            order_number=order.number, actor=u["merch"], lines={1: 41}
+        )
     assert err.value.code == "invalid_quantity"
-    services.issue_outbound_slip(order_number=order.number, actor=u["finance"])
-    services.issue_delivery_note(order_number=order.number, actor=u["warehouse"])
-    services.ship_order(order_number=order.number, actor=u["warehouse"])
+    shipping_services.issue_outbound_slip(order_number=order.number, actor=u["finance"])
+    shipping_services.issue_delivery_note(order_number=order.number, actor=u["warehouse"])
+    shipping_services.ship_order(order_number=order.number, actor=u["warehouse"])
     order.refresh_from_db()
     assert order.status == Status.PARTIALLY_SHIPPED
     assert order.lines.get(line_no=1).shipped_qty == 60
@@ -176,9 +181,13 @@ def test_cash_on_delivery_is_reconciled_by_the_cashier_then_the_order_closes(wor
     order = world.order(customer="STORE01", to=Status.DELIVERED)
     assert order.status == Status.DELIVERED
     with pytest.raises(DomainError) as err:
-        services.reconcile_cod(order_number=order.number, actor=u["cashier"], amount=Decimal("1"))
+        shipping_services.reconcile_cod(
+            order_number=order.number, actor=u["cashier"], amount=Decimal("1")
+        )
     assert err.value.code == "cod_mismatch"
-    services.reconcile_cod(order_number=order.number, actor=u["cashier"], amount=order.balance_due)
+    shipping_services.reconcile_cod(
+        order_number=order.number, actor=u["cashier"], amount=order.balance_due
+    )
     order.refresh_from_db()
     assert order.status == Status.CLOSED and order.balance_due == 0
 
@@ -190,7 +199,9 @@ def test_a_bank_receipt_cannot_also_pay_what_the_driver_collected(world):
     with pytest.raises(DomainError) as err:
         services.confirm_balance(order_number=order.number, actor=u["finance"], amount=Decimal("1"))
     assert err.value.code == "overpayment"
-    services.reconcile_cod(order_number=order.number, actor=u["cashier"], amount=order.balance_due)
+    shipping_services.reconcile_cod(
+        order_number=order.number, actor=u["cashier"], amount=order.balance_due
+    )
     assert Order.objects.get(pk=order.pk).status == Status.CLOSED
 
 
@@ -199,7 +210,7 @@ def test_the_driver_cannot_record_more_cash_than_is_owed(world):
     order = world.order(customer="STORE01", to=Status.SHIPPED)
     before = snapshot(order)
     with pytest.raises(DomainError) as err:
-        services.confirm_delivery(
+        shipping_services.confirm_delivery(
             order_number=order.number,
             actor=u["driver"],
             received_by="店长",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gendan.orders import services
 from gendan.orders.workflow import Status
+from gendan.shipping import services as shipping_services
 from gendan.web.tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_each_role_sees_its_own_work_on_today(browser_page, world):
         lines=[("BC-101", 90_000, "12.50")], to=Status.RELEASED
     )  # more than in stock: a production notice stays open
     ready = world.order(customer="DIST01", to=Status.READY_TO_SHIP)
-    services.issue_shipping_notice(order_number=ready.number, actor=world.users["merch"])
+    shipping_services.issue_shipping_notice(order_number=ready.number, actor=world.users["merch"])
     shipped = world.order(customer="DIST01", to=Status.SHIPPED)
     page = browser_page
     for login, (present, absent) in EXPECTED.items():
