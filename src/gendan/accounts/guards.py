@@ -19,7 +19,9 @@ VERBS: dict[str, str] = {}
 
 
 def permission_denied(perm: str) -> DomainError:
-    label = Perm(perm).label if perm in Perm.values else perm
+    from gendan import extensions
+
+    label = Perm(perm).label if perm in Perm.values else extensions.permission_label(perm)
     return DomainError(
         "permission_denied",
         gettext("You do not have the permission: %(perm)s.") % {"perm": label},

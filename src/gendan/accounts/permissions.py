@@ -32,18 +32,6 @@ class Perm(models.TextChoices):
     IMPORT_ORDERS = "import_orders", _("Import orders from Excel")
     EXPORT_DATA = "export_data", _("Export data")
     MANAGE_USERS = "manage_users", _("Manage users and roles")
-    PLAN_LOADING = "plan_loading", _("Plan container loading")
-    COUNT_LOADING = "count_loading", _("Record the loading count")
-    CLOSE_LOADING = "close_loading", _("Close a loading whose counts match")
-    ACCEPT_LOADING_DIFFERENCE = (
-        "accept_loading_difference",
-        _("Close a loading although the counts differ"),
-    )
-    RECORD_COUNTING_ERROR = "record_counting_error", _("Record counting errors")
-    VIEW_COUNTING_ERRORS = "view_counting_errors", _("Read the counting-error register")
-    MANAGE_CONTAINER_TYPES = "manage_container_types", _("Edit container and vehicle types")
-    ATTACH_FILES = "attach_files", _("Attach and remove files")
-    VIEW_EXPORT_LOG = "view_export_log", _("Read the export log")
 
 
 class Role(models.TextChoices):
@@ -73,7 +61,6 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.MANAGE_CUSTOMERS,
             P.LOG_COMMUNICATION,
             P.EXPORT_DATA,
-            P.ATTACH_FILES,
         }
     ),
     Role.MERCHANDISER: frozenset(
@@ -95,14 +82,6 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.LOG_COMMUNICATION,
             P.IMPORT_ORDERS,
             P.EXPORT_DATA,
-            P.PLAN_LOADING,
-            P.COUNT_LOADING,
-            P.CLOSE_LOADING,
-            P.ACCEPT_LOADING_DIFFERENCE,
-            P.RECORD_COUNTING_ERROR,
-            P.VIEW_COUNTING_ERRORS,
-            P.MANAGE_CONTAINER_TYPES,
-            P.ATTACH_FILES,
         }
     ),
     Role.SALES_MANAGER: frozenset(
@@ -115,10 +94,6 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.MANAGE_CUSTOMERS,
             P.LOG_COMMUNICATION,
             P.EXPORT_DATA,
-            P.RECORD_COUNTING_ERROR,
-            P.VIEW_COUNTING_ERRORS,
-            P.ATTACH_FILES,
-            P.VIEW_EXPORT_LOG,
         }
     ),
     Role.FINANCE: frozenset(
@@ -132,8 +107,6 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.ISSUE_OUTBOUND_SLIP,
             P.CLOSE_ORDER,
             P.EXPORT_DATA,
-            P.VIEW_COUNTING_ERRORS,
-            P.ATTACH_FILES,
         }
     ),
     Role.CASHIER: frozenset({P.VIEW_ALL, P.VIEW_PRICES, P.RECONCILE_COD}),
@@ -145,25 +118,17 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             P.ISSUE_DELIVERY_NOTE,
             P.SHIP_GOODS,
             P.CONFIRM_DELIVERY,
-            P.PLAN_LOADING,
-            P.COUNT_LOADING,
-            P.CLOSE_LOADING,
-            P.ATTACH_FILES,
         }
     ),
     Role.PURCHASER: frozenset({P.VIEW_ALL}),
-    Role.QC: frozenset({P.VIEW_ALL, P.ATTACH_FILES}),
-    Role.DRIVER: frozenset({P.VIEW_ALL, P.CONFIRM_DELIVERY, P.ATTACH_FILES}),
-    Role.REGIONAL_MANAGER: frozenset(
-        {P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA, P.VIEW_COUNTING_ERRORS, P.VIEW_EXPORT_LOG}
-    ),
+    Role.QC: frozenset({P.VIEW_ALL}),
+    Role.DRIVER: frozenset({P.VIEW_ALL, P.CONFIRM_DELIVERY}),
+    Role.REGIONAL_MANAGER: frozenset({P.VIEW_ALL, P.VIEW_PRICES, P.EXPORT_DATA}),
     Role.CUSTOMER_SERVICE: frozenset(
         {
             P.VIEW_ALL,
             P.VIEW_PRICES,
             P.LOG_COMMUNICATION,
-            P.RECORD_COUNTING_ERROR,
-            P.ATTACH_FILES,
         }
     ),
     Role.ADMIN: frozenset(Perm.values),

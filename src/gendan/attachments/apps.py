@@ -9,7 +9,10 @@ class AttachmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan import extensions
-        from gendan.attachments import access, panels
+        from gendan.attachments import access, events, panels, permissions
+
+        permissions.register()
+        events.register()
 
         # Orders are attachable here until orders declares itself (its AppConfig is being
         # rewritten); other apps call access.register() in their own ready().

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from gendan.accounts.permissions import Perm
 from gendan.attachments import filetypes, selectors, services
+from gendan.attachments.permissions import AttachmentPerm
 
 
 def order_panel(order: Any, user: Any, *, error: str = "") -> dict[str, Any]:
@@ -16,7 +16,7 @@ def order_panel(order: Any, user: Any, *, error: str = "") -> dict[str, Any]:
     return {
         "order": order,
         "files": list(selectors.files_of(order)),
-        "can_attach": user.can(Perm.ATTACH_FILES),
+        "can_attach": user.can(AttachmentPerm.ATTACH_FILES),
         "accept": filetypes.accept_attribute(allowed),
         "allowed": [k.upper() for k in allowed],
         "max_bytes": services.max_bytes(),

@@ -26,12 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
-from gendan.accounts.permissions import Perm
 from gendan.attachments import access, filetypes, images
 from gendan.attachments.errors import Code
+from gendan.attachments.events import AttachmentEvent
 from gendan.attachments.models import Attachment
+from gendan.attachments.permissions import AttachmentPerm
 from gendan.errors import DomainError, Kind, invalid, not_found
-from gendan.timeline.models import EventKind
 from gendan.timeline.services import record as record_event
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def _delete_stored(names: list[str]) -> None:
             log.warning("could not delete stored file %s", stored)
 
 
-@verb(Perm.ATTACH_FILES)
+@verb(AttachmentPerm.ATTACH_FILES)
 def attach_file(
     *, actor: Any, model: str, key: str, file: IO[bytes] | None, name: str = ""
 ) -> Attachment:
@@ -176,7 +176,7 @@ def attach_file(
                 attached_by=actor,
             )
             record_event(
-                kind=EventKind.ATTACHMENT_ADDED,
+                kind=AttachmentEvent.ATTACHMENT_ADDED,
                 actor=actor,
                 comment=name,
                 payload={
@@ -196,7 +196,7 @@ def attach_file(
     return attachment
 
 
-@verb(Perm.ATTACH_FILES)
+@verb(AttachmentPerm.ATTACH_FILES)
 def remove_attachment(*, actor: Any, attachment_id: int, reason: str = "") -> Attachment:
     """Remove a file of a record the actor may see: the row stays (who attached and removed it,
     when, its name and SHA-256), the bytes are deleted from the storage after commit."""
@@ -220,7 +220,7 @@ def remove_attachment(*, actor: Any, attachment_id: int, reason: str = "") -> At
         attachment.removed_by = actor
         attachment.save(update_fields=["removed_at", "removed_by"])
         record_event(
-            kind=EventKind.ATTACHMENT_REMOVED,
+            kind=AttachmentEvent.ATTACHMENT_REMOVED,
             actor=actor,
             comment=reason.strip() or attachment.name,
             payload={

@@ -9,12 +9,15 @@ class ExportsConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan import extensions
-        from gendan.accounts.permissions import Perm
+        from gendan.exports import permissions
+        from gendan.exports.permissions import ExportPerm
+
+        permissions.register()
 
         extensions.add_nav_entry(
             label=_("Export log"),
             url_name="web:export_log",
-            perms=(Perm.VIEW_EXPORT_LOG,),
+            perms=(ExportPerm.VIEW_EXPORT_LOG,),
             app="exports",
             order=95,
         )

@@ -12,13 +12,13 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from gendan.accounts.guards import verb
-from gendan.accounts.permissions import Perm
 from gendan.exports.models import ExportFormat, ExportKind, ExportRecord
+from gendan.exports.permissions import ExportPerm
 from gendan.exports.selectors import ExportFilter
 from gendan.exports.services import record_export
 
 
-@verb(Perm.VIEW_EXPORT_LOG)
+@verb(ExportPerm.VIEW_EXPORT_LOG)
 def export_export_log(
     records: QuerySet[ExportRecord], *, actor: Any, filters: ExportFilter
 ) -> bytes:

@@ -11,8 +11,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from gendan.accounts.guards import require
-from gendan.accounts.permissions import Perm
 from gendan.exports.models import ExportKind, ExportRecord
+from gendan.exports.permissions import ExportPerm
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class ExportFilter:
 
 
 def exports(viewer: Any, f: ExportFilter) -> QuerySet[ExportRecord]:
-    require(viewer, Perm.VIEW_EXPORT_LOG)
+    require(viewer, ExportPerm.VIEW_EXPORT_LOG)
     qs = ExportRecord.objects.select_related("actor")
     if f.actor:
         qs = qs.filter(actor__username=f.actor)

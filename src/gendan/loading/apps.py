@@ -9,21 +9,23 @@ class LoadingConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan import extensions
-        from gendan.accounts.permissions import Perm
-        from gendan.loading import sections
+        from gendan.loading import events, permissions, sections
+        from gendan.loading.permissions import LoadingPerm
 
+        permissions.register()
+        events.register()
         sections.register()
         extensions.add_nav_entry(
             label=_("Loading"),
             url_name="web:loading_home",
-            perms=(Perm.PLAN_LOADING, Perm.COUNT_LOADING),
+            perms=(LoadingPerm.PLAN_LOADING, LoadingPerm.COUNT_LOADING),
             app="loading",
             order=90,
         )
         extensions.add_nav_entry(
             label=_("Counting errors"),
             url_name="web:counting_errors",
-            perms=(Perm.VIEW_COUNTING_ERRORS,),
+            perms=(LoadingPerm.VIEW_COUNTING_ERRORS,),
             app="loading",
             order=91,
         )

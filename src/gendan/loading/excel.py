@@ -11,13 +11,13 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from gendan.accounts.guards import verb
-from gendan.accounts.permissions import Perm
 from gendan.exports.models import ExportFormat, ExportKind
 from gendan.exports.services import record_export
 from gendan.loading.models import CountingError
+from gendan.loading.permissions import LoadingPerm
 
 
-@verb(Perm.VIEW_COUNTING_ERRORS)
+@verb(LoadingPerm.VIEW_COUNTING_ERRORS)
 def export_counting_errors(
     rows: QuerySet[CountingError], *, actor: Any, filters: dict[str, Any] | None = None
 ) -> bytes:

@@ -17,6 +17,7 @@ from gendan.loading.models import (
     LoadingPlan,
     LoadingStatus,
 )
+from gendan.loading.permissions import LoadingPerm
 from gendan.orders.models import Order
 from gendan.shipping.models import ShippingNotice, ShippingStatus
 
@@ -84,7 +85,7 @@ OPEN_LOADINGS_SHOWN = 10
 def open_loadings(actor: Any) -> list[LoadingPlan]:
     """Plans still running, failed, or planned and not closed: Today's loading section
     (2 queries)."""
-    if not (actor.can(Perm.PLAN_LOADING) or actor.can(Perm.COUNT_LOADING)):
+    if not (actor.can(LoadingPerm.PLAN_LOADING) or actor.can(LoadingPerm.COUNT_LOADING)):
         return []
     return list(
         LoadingPlan.objects.exclude(loading_status=LoadingStatus.CLOSED)
@@ -114,7 +115,7 @@ def plans_of_notice(notice: ShippingNotice) -> list[LoadingPlan]:
 def counting_errors(
     actor: Any, *, person: str | None = None, since: date | None = None, until: date | None = None
 ) -> QuerySet[CountingError]:
-    require(actor, Perm.VIEW_COUNTING_ERRORS)
+    require(actor, LoadingPerm.VIEW_COUNTING_ERRORS)
     qs = CountingError.objects.select_related("person", "product", "plan", "recorded_by")
     if person:
         qs = qs.filter(person__username=person)

@@ -25,6 +25,7 @@ from gendan.loading import pictures, selectors
 from gendan.loading.excel import export_counting_errors
 from gendan.loading.forms import ContainerTypeForm
 from gendan.loading.models import ContainerType, ErrorSource, LoadingPlan, PlanStatus
+from gendan.loading.permissions import LoadingPerm
 from gendan.loading.services import container_types, counting_errors, counts, plans
 from gendan.shipping.documents import font_url, render_pdf
 
@@ -82,7 +83,7 @@ def loading_home(request: HttpRequest) -> HttpResponse:
         "time_limits": TIME_LIMITS,
         "form": form,
         "plans": selectors.recent_plans(request.user),
-        "can_plan": request.user.can(Perm.PLAN_LOADING),
+        "can_plan": request.user.can(LoadingPerm.PLAN_LOADING),
     }
     return render(request, "loading/home.html", context)
 
@@ -130,12 +131,12 @@ def plan_detail(request: HttpRequest, number: str) -> HttpResponse:
         if plan.is_planned
         else [],
         "sources": ErrorSource.choices,
-        "can_count": request.user.can(Perm.COUNT_LOADING),
-        "can_close": request.user.can(Perm.CLOSE_LOADING),
-        "can_accept": request.user.can(Perm.ACCEPT_LOADING_DIFFERENCE),
-        "can_record_error": request.user.can(Perm.RECORD_COUNTING_ERROR),
+        "can_count": request.user.can(LoadingPerm.COUNT_LOADING),
+        "can_close": request.user.can(LoadingPerm.CLOSE_LOADING),
+        "can_accept": request.user.can(LoadingPerm.ACCEPT_LOADING_DIFFERENCE),
+        "can_record_error": request.user.can(LoadingPerm.RECORD_COUNTING_ERROR),
         "errors": list(plan.counting_errors.select_related("person", "product"))
-        if request.user.can(Perm.VIEW_COUNTING_ERRORS)
+        if request.user.can(LoadingPerm.VIEW_COUNTING_ERRORS)
         else None,
     }
     return render(request, "loading/plan.html", context)
@@ -227,7 +228,7 @@ def plan_count(request: HttpRequest, number: str) -> HttpResponse:
         ],
         "check": check,
         "error": error,
-        "can_count": request.user.can(Perm.COUNT_LOADING) and not plan.is_closed,
+        "can_count": request.user.can(LoadingPerm.COUNT_LOADING) and not plan.is_closed,
     }
     if request.htmx and request.method == "POST":
         return render(request, "loading/_count_table.html", context)
@@ -375,7 +376,7 @@ def counting_error_export(request: HttpRequest) -> HttpResponse:
 def container_type_list(request: HttpRequest) -> HttpResponse:
     context = {
         "types": selectors.container_types(active_only=False),
-        "can_edit": request.user.can(Perm.MANAGE_CONTAINER_TYPES),
+        "can_edit": request.user.can(LoadingPerm.MANAGE_CONTAINER_TYPES),
     }
     return render(request, "loading/container_types.html", context)
 
@@ -383,7 +384,7 @@ def container_type_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def container_type_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Create or change a container or truck type (the service checks sizes and the door)."""
-    if not request.user.can(Perm.MANAGE_CONTAINER_TYPES):
+    if not request.user.can(LoadingPerm.MANAGE_CONTAINER_TYPES):
         raise PermissionDenied
     existing = ContainerType.objects.filter(code=code).first() if code else None
     if code and existing is None:

@@ -111,4 +111,16 @@ def _render(exclude: frozenset[str]) -> str:
         out.append("|---|---|")
         for p in panels:
             out.append(f"| {p.title} (`{p.key}`) | {p.app} |")
+    out.append("\n## Permissions and event kinds other apps declare\n")
+    out.append("| permission | roles | app |")
+    out.append("|---|---|---|")
+    for p in sorted(extensions.registry.permissions.values(), key=lambda p: (p.app, p.code)):
+        if p.app not in exclude:
+            out.append(f"| `{p.code}` ({p.label}) | {', '.join(sorted(p.roles))} | {p.app} |")
+    out.append("")
+    out.append("| event kind | app |")
+    out.append("|---|---|")
+    for k in sorted(extensions.registry.event_kinds.values(), key=lambda k: (k.app, k.code)):
+        if k.app not in exclude:
+            out.append(f"| `{k.code}` ({k.label}) | {k.app} |")
     return "\n".join(out) + "\n"

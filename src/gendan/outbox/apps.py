@@ -9,7 +9,9 @@ class OutboxConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan import extensions
-        from gendan.outbox import panels
+        from gendan.outbox import events, panels
+
+        events.register()
 
         extensions.add_cockpit_panel(
             key="mails",

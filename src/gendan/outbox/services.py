@@ -28,8 +28,8 @@ from gendan.accounts.guards import step, verb
 from gendan.accounts.permissions import ROLE_PERMS, Perm, Role
 from gendan.errors import invalid
 from gendan.outbox.errors import Code
+from gendan.outbox.events import MailEvent
 from gendan.outbox.models import MailMessage, MailStatus
-from gendan.timeline.models import EventKind
 from gendan.timeline.services import record as record_event
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def deliver(message_id: int) -> str:
         message.sent_at = None if error else timezone.now()
         message.save(update_fields=["status", "error", "sent_at"])
         record_event(
-            kind=EventKind.MAIL_FAILED if error else EventKind.MAIL_SENT,
+            kind=MailEvent.MAIL_FAILED if error else MailEvent.MAIL_SENT,
             actor=message.created_by,
             comment=f"{message.subject} → {message.to_address}",
             payload={

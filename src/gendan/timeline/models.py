@@ -34,14 +34,6 @@ class EventKind(models.TextChoices):
     TOKEN_ISSUED = "token.issued", _("API token issued")
     ORDERS_IMPORTED = "orders.imported", _("Orders imported")
     DATA_EXPORTED = "data.exported", _("Data exported")
-    LOADING_PLANNED = "loading.planned", _("Loading planned")
-    LOADING_COUNTED = "loading.counted", _("Loading counted")
-    LOADING_CLOSED = "loading.closed", _("Loading closed")
-    COUNTING_ERROR_RECORDED = "loading.counting_error", _("Counting error recorded")
-    ATTACHMENT_ADDED = "attachment.added", _("File attached")
-    ATTACHMENT_REMOVED = "attachment.removed", _("File removed")
-    MAIL_SENT = "mail.sent", _("Mail sent")
-    MAIL_FAILED = "mail.failed", _("Mail not sent")
 
 
 def kind_label(code: str) -> Any:

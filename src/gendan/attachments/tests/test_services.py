@@ -11,10 +11,11 @@ from django.utils import translation
 
 from gendan.accounts.models import User
 from gendan.attachments import access, selectors, services
+from gendan.attachments.events import AttachmentEvent
 from gendan.attachments.models import Attachment
 from gendan.attachments.tests import samples
 from gendan.errors import DomainError, Kind
-from gendan.timeline.models import Event, EventKind
+from gendan.timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 ORDER = "orders.order"
@@ -48,7 +49,7 @@ def test_a_photo_is_attached_with_its_copies_and_an_event(world):
         assert thumb.size == (320, 240)
     with default_storage.open(attachment.page_copy) as handle, Image.open(handle) as page:
         assert page.size == (1600, 1200)
-    event = Event.objects.get(kind=EventKind.ATTACHMENT_ADDED)
+    event = Event.objects.get(kind=AttachmentEvent.ATTACHMENT_ADDED)
     assert (event.order, event.actor, event.comment) == (order, world.users["qc"], attachment.name)
     assert event.payload["sha256"] == attachment.sha256
 
@@ -181,7 +182,7 @@ def test_removal_keeps_the_row_deletes_the_bytes_and_tells_the_timeline(
     assert attachment.removed_by == world.users["merch"] and attachment.removed_at is not None
     assert stored_files(settings) == []
     assert list(selectors.files_of(order)) == []
-    event = Event.objects.get(kind=EventKind.ATTACHMENT_REMOVED)
+    event = Event.objects.get(kind=AttachmentEvent.ATTACHMENT_REMOVED)
     assert (event.order, event.comment) == (order, "wrong order")
     with pytest.raises(DomainError) as again:
         services.remove_attachment(actor=world.users["merch"], attachment_id=attachment.pk)
@@ -221,7 +222,7 @@ def test_another_app_registers_its_records_and_their_visibility(world):
             actor=world.users["merch"], model="parties.customer", key="EXP001", file=samples.text()
         )
         assert attachment.record == customer
-        assert Event.objects.get(kind=EventKind.ATTACHMENT_ADDED).customer == customer
+        assert Event.objects.get(kind=AttachmentEvent.ATTACHMENT_ADDED).customer == customer
         with pytest.raises(DomainError):
             selectors.get_attachment_for(world.users["sales"], attachment.pk)
     with pytest.raises(DomainError) as unknown:

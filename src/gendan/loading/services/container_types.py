@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
-from gendan.accounts.permissions import Perm
 from gendan.errors import invalid
 from gendan.loading.errors import Code
 from gendan.loading.models import ContainerType, VehicleKind
+from gendan.loading.permissions import LoadingPerm
 
 CONTAINER_TYPE_FIELDS = (
     "name",
@@ -46,7 +46,7 @@ def _check_container_type(ct: ContainerType) -> None:
         )
 
 
-@verb(Perm.MANAGE_CONTAINER_TYPES)
+@verb(LoadingPerm.MANAGE_CONTAINER_TYPES)
 def save_container_type(*, actor: Any, code: str, **values: Any) -> ContainerType:
     """Create a container type, or change the one with this code."""
     code = code.strip()

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
-from gendan.accounts.permissions import Perm
 from gendan.errors import invalid, not_found
 from gendan.loading.errors import Code
+from gendan.loading.events import LoadingEvent
 from gendan.loading.models import CountingError, ErrorSource, LoadingPlan
+from gendan.loading.permissions import LoadingPerm
 from gendan.loading.selectors import orders_of_plan
 from gendan.loading.services.counts import product_in_plan
-from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
 
@@ -26,7 +26,7 @@ def counting_error_penalty() -> Decimal:
     return Decimal(str(settings.GENDAN_COUNTING_ERROR_PENALTY)).quantize(Decimal("0.01"))
 
 
-@verb(Perm.RECORD_COUNTING_ERROR)
+@verb(LoadingPerm.RECORD_COUNTING_ERROR)
 def record_counting_error(
     *,
     actor: Any,
@@ -76,7 +76,7 @@ def record_counting_error(
         )
         for order in orders_of_plan(lp):
             record(
-                kind=EventKind.COUNTING_ERROR_RECORDED,
+                kind=LoadingEvent.COUNTING_ERROR_RECORDED,
                 actor=actor,
                 order=order,
                 comment=note.strip(),

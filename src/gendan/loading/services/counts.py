@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import permission_denied, step, verb
-from gendan.accounts.permissions import Perm
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, Reason, invalid, not_found
 from gendan.loading.errors import Code, refuse
+from gendan.loading.events import LoadingEvent
 from gendan.loading.models import LoadingCount, LoadingPlan, LoadingStatus, PlanStatus
+from gendan.loading.permissions import LoadingPerm
 from gendan.loading.selectors import orders_of_plan
-from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
 
@@ -177,7 +177,7 @@ def _open_plan(number: str) -> LoadingPlan:
     return plan
 
 
-@verb(Perm.COUNT_LOADING)
+@verb(LoadingPerm.COUNT_LOADING)
 def record_count(
     *,
     actor: Any,
@@ -200,7 +200,7 @@ def record_count(
     )
 
 
-@verb(Perm.COUNT_LOADING)
+@verb(LoadingPerm.COUNT_LOADING)
 def record_scan(*, actor: Any, plan: str, container: int, product: str) -> CountCheck:
     """One carton scanned (or its code typed) as it goes in: one more of that product."""
     return _write_count(
@@ -254,7 +254,7 @@ def _write_count(
         lp.save(update_fields=["version"])
         for order in orders_of_plan(lp):
             record(
-                kind=EventKind.LOADING_COUNTED,
+                kind=LoadingEvent.LOADING_COUNTED,
                 actor=actor,
                 order=order,
                 payload={
@@ -268,7 +268,7 @@ def _write_count(
         return count_check(lp)
 
 
-@verb(Perm.CLOSE_LOADING)
+@verb(LoadingPerm.CLOSE_LOADING)
 def close_loading(*, actor: Any, plan: str, accept_difference: str = "") -> LoadingPlan:
     """Close the loading: refused while the check finds a difference, unless someone allowed to
     accept a difference gives the reason."""
@@ -288,8 +288,8 @@ def close_loading(*, actor: Any, plan: str, accept_difference: str = "") -> Load
                         "reasons": [r.as_dict() for r in check.reasons],
                     },
                 )
-            if not actor.can(Perm.ACCEPT_LOADING_DIFFERENCE):
-                raise permission_denied(Perm.ACCEPT_LOADING_DIFFERENCE)
+            if not actor.can(LoadingPerm.ACCEPT_LOADING_DIFFERENCE):
+                raise permission_denied(LoadingPerm.ACCEPT_LOADING_DIFFERENCE)
         elif reason:
             reason = ""  # nothing to accept
         lp.loading_status = LoadingStatus.CLOSED
@@ -300,7 +300,7 @@ def close_loading(*, actor: Any, plan: str, accept_difference: str = "") -> Load
         lp.save()
         for order in orders_of_plan(lp):
             record(
-                kind=EventKind.LOADING_CLOSED,
+                kind=LoadingEvent.LOADING_CLOSED,
                 actor=actor,
                 order=order,
                 comment=reason,

@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import step, verb
-from gendan.accounts.permissions import Perm
 from gendan.errors import invalid
 from gendan.loading import planning
 from gendan.loading.errors import Code, refuse
+from gendan.loading.events import LoadingEvent
 from gendan.loading.models import ContainerType, LoadingItem, LoadingPlan, PlanStatus, VehicleKind
+from gendan.loading.permissions import LoadingPerm
 from gendan.numbering.services import next_number
 from gendan.orders.models import Order
 from gendan.orders.workflow import FINISHED
 from gendan.shipping.models import ShippingNotice, ShippingStatus
-from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class _Pick:
     quantity: int
 
 
-@verb(Perm.PLAN_LOADING)
+@verb(LoadingPerm.PLAN_LOADING)
 def request_loading_plan(
     *,
     actor: Any,
@@ -132,7 +132,7 @@ def request_loading_plan(
         )
         for order in {p.order.pk: p.order for p in picks}.values():
             record(
-                kind=EventKind.LOADING_PLANNED,
+                kind=LoadingEvent.LOADING_PLANNED,
                 actor=actor,
                 order=order,
                 payload={"plan": plan.number, "container_type": container_type or "", "kind": kind},

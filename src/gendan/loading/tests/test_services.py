@@ -11,6 +11,7 @@ from django.test import override_settings
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind
 from gendan.loading import planning
+from gendan.loading.events import LoadingEvent
 from gendan.loading.models import (
     ContainerType,
     CountingError,
@@ -20,7 +21,7 @@ from gendan.loading.models import (
     PlanStatus,
 )
 from gendan.loading.services import container_types, counting_errors, counts, plans
-from gendan.timeline.models import Event, EventKind
+from gendan.timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_request_waits_for_the_worker_which_computes_the_plan(world, notices):
     assert 0.5 < container["volume_utilisation"] < 1
     # cartons of 12 units: 4800 + 2400 + 1200 units are 400 + 200 + 100 cartons
     assert sorted(i.cartons for i in plan.items.all()) == [100, 200, 400]
-    assert Event.objects.filter(kind=EventKind.LOADING_PLANNED).count() == 2  # one per order
+    assert Event.objects.filter(kind=LoadingEvent.LOADING_PLANNED).count() == 2  # one per order
 
 
 def test_progress_is_written_while_the_engine_runs(planned, monkeypatch):
@@ -184,7 +185,7 @@ def test_closing_is_refused_while_a_count_differs_then_closes_when_corrected(wor
     with pytest.raises(DomainError) as exc:
         counts.record_count(actor=keeper, plan=plan.number, container=1, wall=1, counted=0)
     assert exc.value.code == "loading_closed"
-    assert Event.objects.filter(kind=EventKind.LOADING_CLOSED).count() == 2
+    assert Event.objects.filter(kind=LoadingEvent.LOADING_CLOSED).count() == 2
 
 
 def test_the_merchandiser_accepts_a_difference_with_a_reason(world, planned):
@@ -194,7 +195,7 @@ def test_the_merchandiser_accepts_a_difference_with_a_reason(world, planned):
         actor=world.users["merch"], plan=plan.number, accept_difference="客户同意少一箱"
     )
     assert closed.is_closed and closed.accepted_difference == "客户同意少一箱"
-    event = Event.objects.filter(kind=EventKind.LOADING_CLOSED).first()
+    event = Event.objects.filter(kind=LoadingEvent.LOADING_CLOSED).first()
     assert event.comment == "客户同意少一箱"
     assert event.payload["differences"][0]["code"] == "count_differs"
 
@@ -355,7 +356,7 @@ def test_a_plan_of_order_lines_writes_the_count_into_the_order_timeline(world, p
         counted=wall["count"],
     )
     kinds = set(Event.objects.filter(order=order).values_list("kind", flat=True))
-    assert {EventKind.LOADING_PLANNED, EventKind.LOADING_COUNTED} <= kinds
+    assert {LoadingEvent.LOADING_PLANNED, LoadingEvent.LOADING_COUNTED} <= kinds
 
 
 @override_settings(GENDAN_PLANNING_WORKERS=2)

@@ -10,8 +10,9 @@ from gendan.errors import DomainError
 from gendan.notifications.models import Notification
 from gendan.orders.services import submit_order
 from gendan.outbox import services
+from gendan.outbox.events import MailEvent
 from gendan.outbox.models import MailMessage, MailStatus
-from gendan.timeline.models import Event, EventKind
+from gendan.timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_signers_are_told_in_their_language_after_the_commit(
     assert "等待财务和销售经理会签" in body_of(chinese)
     assert english["Content-Language"] == "en" and chinese["Content-Language"] == "zh-hans"
     assert set(MailMessage.objects.values_list("status", flat=True)) == {MailStatus.SENT}
-    events = Event.objects.filter(kind=EventKind.MAIL_SENT, order=order)
+    events = Event.objects.filter(kind=MailEvent.MAIL_SENT, order=order)
     assert events.count() == 2
     notes = {n.user.username: n.text for n in Notification.objects.select_related("user")}
     assert notes == {"finance": english["Subject"], "manager": chinese["Subject"]}
@@ -92,7 +93,7 @@ def test_a_server_that_refuses_is_logged_as_failed_on_the_timeline(
         services.mail_order_status(actor=world.users["merch"], number=order.number)
     logged = MailMessage.objects.get(template="order_status")
     assert logged.status == MailStatus.FAILED and "ConnectionRefused" in logged.error
-    assert Event.objects.get(kind=EventKind.MAIL_FAILED).order == order
+    assert Event.objects.get(kind=MailEvent.MAIL_FAILED).order == order
     assert services.deliver(logged.pk) == "skipped"  # a failed mail is not sent twice
 
 
