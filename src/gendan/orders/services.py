@@ -22,6 +22,7 @@ from gendan import extensions
 from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind, invalid, refused
+from gendan.finance import rules as payments
 from gendan.finance import services as finance
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
@@ -511,7 +512,7 @@ def _receive(action: str, kind: str) -> Callable[..., Order]:
             params={"amount": amount},
         ) as step:
             order = step.order
-            owed = workflow.owed_beyond_cod(step.ctx)
+            owed = payments.owed_beyond_cod(step.ctx)
             due = min(order.deposit_outstanding, owed) if kind == PaymentKind.DEPOSIT else owed
             paid = Decimal(str(amount)) if amount is not None else due
             finance.record_payment(

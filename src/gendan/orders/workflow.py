@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from gendan import extensions
 from gendan.accounts.permissions import Perm
 from gendan.errors import Reason
+from gendan.finance import rules as payments
+from gendan.finance.rules import unreconciled_cod
 from gendan.orders import inputs
 from gendan.orders.errors import Code
 
@@ -122,33 +123,6 @@ def manager_not_signed(ctx: Context) -> list[Reason]:
     return []
 
 
-def deposit_due(ctx: Context) -> list[Reason]:
-    if ctx.order.deposit_due <= 0:
-        return [Reason(Code.NO_DEPOSIT_DUE, gettext("This customer's terms ask no deposit."))]
-    if ctx.order.deposit_outstanding <= 0:
-        return [Reason(Code.NO_DEPOSIT_DUE, gettext("The deposit has been received in full."))]
-    return []
-
-
-def _amount_fits(ctx: Context) -> list[Reason]:
-    amount = ctx.params.get("amount")
-    if amount is None:
-        return []
-    amount = Decimal(str(amount))
-    if amount <= 0:
-        return [Reason(Code.AMOUNT_REQUIRED, gettext("The amount must be greater than zero."))]
-    due = owed_beyond_cod(ctx)
-    if amount > due:
-        return [
-            Reason(
-                Code.OVERPAYMENT,
-                gettext("Over-payment refused: %(amount)s is more than the %(due)s still owed.")
-                % {"amount": amount, "due": due},
-            )
-        ]
-    return []
-
-
 def finance_signed(ctx: Context) -> list[Reason]:
     if not ctx.order.finance_signed_at:
         return [Reason(Code.NOT_SIGNED, gettext("Waiting for the finance signature."))]
@@ -158,50 +132,6 @@ def finance_signed(ctx: Context) -> list[Reason]:
 def manager_signed(ctx: Context) -> list[Reason]:
     if not ctx.order.manager_signed_at:
         return [Reason(Code.NOT_SIGNED, gettext("Waiting for the sales manager's signature."))]
-    return []
-
-
-def deposit_received(ctx: Context) -> list[Reason]:
-    order = ctx.order
-    if order.deposit_outstanding > 0:
-        return [
-            Reason(
-                Code.DEPOSIT_NOT_RECEIVED,
-                gettext("Deposit not received: %(amount)s %(currency)s outstanding.")
-                % {"amount": order.deposit_outstanding, "currency": order.currency},
-            )
-        ]
-    return []
-
-
-def balance_due(ctx: Context) -> list[Reason]:
-    if ctx.order.balance_due <= 0:
-        return [Reason(Code.NO_BALANCE_DUE, gettext("The order is paid in full."))]
-    return []
-
-
-def credit_allowed(ctx: Context) -> list[Reason]:
-    from gendan.finance.selectors import customer_receivable
-
-    customer = ctx.order.customer
-    if customer.credit_days <= 0:
-        return [
-            Reason(
-                Code.NO_CREDIT_TERMS,
-                gettext(
-                    "The customer has no credit terms; the balance must be paid before shipping."
-                ),
-            )
-        ]
-    exposure = customer_receivable(customer)
-    if exposure > customer.credit_limit:
-        return [
-            Reason(
-                Code.CREDIT_LIMIT_EXCEEDED,
-                gettext("Credit limit exceeded: receivable %(exposure)s over a limit of %(limit)s.")
-                % {"exposure": exposure, "limit": customer.credit_limit},
-            )
-        ]
     return []
 
 
@@ -270,23 +200,6 @@ def cod_to_reconcile(ctx: Context) -> list[Reason]:
             )
         ]
     return []
-
-
-def unreconciled_cod(ctx: Context) -> list[Any]:
-    return [
-        n.delivery_note
-        for n in ctx.notices
-        if n.status == "delivered"
-        and hasattr(n, "delivery_note")
-        and n.delivery_note.cod_collected > 0
-        and n.delivery_note.cod_reconciled_at is None
-    ]
-
-
-def owed_beyond_cod(ctx: Context) -> Decimal:
-    """What the customer still owes apart from the cash a driver holds for the cashier."""
-    pending = sum((note.cod_collected for note in unreconciled_cod(ctx)), Decimal("0"))
-    return ctx.order.balance_due - pending
 
 
 def closable(ctx: Context) -> list[Reason]:
@@ -431,23 +344,27 @@ FINANCE_NOT_SIGNED = _check("finance_not_signed", finance_not_signed, "Finance h
 MANAGER_NOT_SIGNED = _check(
     "manager_not_signed", manager_not_signed, "The sales manager has not signed."
 )
-DEPOSIT_DUE = _check("deposit_due", deposit_due, "A deposit is asked and not received in full.")
+DEPOSIT_DUE = _check(
+    "deposit_due", payments.deposit_due, "A deposit is asked and not received in full."
+)
 DEPOSIT_AMOUNT_FITS = _check(
     "deposit_amount_fits",
-    lambda ctx: [] if deposit_due(ctx) else _amount_fits(ctx),
+    lambda ctx: [] if payments.deposit_due(ctx) else payments.amount_fits(ctx),
     "The amount received is no more than is still owed.",
 )
 BALANCE_AMOUNT_FITS = _check(
     "balance_amount_fits",
-    lambda ctx: [] if balance_due(ctx) else _amount_fits(ctx),
+    lambda ctx: [] if payments.balance_due(ctx) else payments.amount_fits(ctx),
     "The amount received is no more than is still owed.",
 )
 FINANCE_SIGNED = _check("finance_signed", finance_signed, "Finance has signed.")
 MANAGER_SIGNED = _check("manager_signed", manager_signed, "The sales manager has signed.")
-DEPOSIT_RECEIVED = _check("deposit_received", deposit_received, "The deposit has arrived.")
-BALANCE_DUE = _check("balance_due", balance_due, "A balance is still owed.")
+DEPOSIT_RECEIVED = _check("deposit_received", payments.deposit_received, "The deposit has arrived.")
+BALANCE_DUE = _check("balance_due", payments.balance_due, "A balance is still owed.")
 CREDIT_ALLOWED = _check(
-    "credit_allowed", credit_allowed, "The customer has credit terms and is within the limit."
+    "credit_allowed",
+    payments.credit_allowed,
+    "The customer has credit terms and is within the limit.",
 )
 SOMETHING_TO_NOTICE = _check(
     "something_to_notice", something_to_notice, "Some quantity is on no shipping notice yet."

@@ -12,11 +12,11 @@ from django.utils.translation import gettext
 
 from gendan.accounts.guards import step, workflow_verb
 from gendan.errors import invalid
+from gendan.finance import rules as payments
 from gendan.finance import services as finance
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
 from gendan.numbering.services import next_number
-from gendan.orders import workflow
 from gendan.orders.errors import Code
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.services import Step, transition
@@ -325,7 +325,7 @@ def confirm_delivery(
         ctx = step.ctx
         target = pick_notice(ctx.notices, notice, fits=lambda n: n.status == "shipped")
         collected = Decimal(str(cod_collected))
-        owed = workflow.owed_beyond_cod(ctx)
+        owed = payments.owed_beyond_cod(ctx)
         if collected > owed:
             raise invalid(
                 Code.OVERPAYMENT,
@@ -359,7 +359,7 @@ def reconcile_cod(
     with transition(
         "reconcile_cod", number=order_number, actor=actor, version=expected_version
     ) as step:
-        notes = workflow.unreconciled_cod(step.ctx)
+        notes = payments.unreconciled_cod(step.ctx)
         note = next((n for n in notes if notice is None or n.notice.number == notice), None)
         if note is None:
             raise invalid(
