@@ -22,7 +22,15 @@ def main() -> int:
     parser.add_argument("--db", default=os.environ.get("GENDAN_DATABASE_URL"), help="database URL")
     parser.add_argument("--orders", type=int, default=200, help="orders to seed if empty")
     parser.add_argument("--by-table", action="store_true", help="print the statements by kind")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="empty the database first (SQLite: delete the file; PostgreSQL: drop and create it), "
+        "so two runs, or two commits, count the same lives on the same stock",
+    )
     args = parser.parse_args()
+    if args.fresh and args.db:
+        _empty(args.db)
     if args.db:
         os.environ["GENDAN_DATABASE_URL"] = args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gendan.settings")
@@ -51,6 +59,18 @@ def main() -> int:
         for kind, n in kinds.most_common():
             print(f"{n:>5}  {kind}")
     return 0
+
+
+def _empty(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _table(sql: str) -> str:
