@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gendan import extensions
 from gendan.accounts.permissions import Perm, Role
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.selectors import visible_orders
@@ -402,44 +403,28 @@ class InboxSection:
         return max(0, self.count - len(self.rows))
 
 
-def _section(key: str, title: Any, qs: QuerySet[Any], limit: int, kind: str = "order") -> Any:
-    count = qs.count()
-    rows = list(qs[:limit]) if count else []
-    return InboxSection(key, title, count, rows, kind)
+#: the inbox: the Today sections that wait for one's own hand, by the permission that acts on
+#: them (so a user who signs for finance sees the finance queue whatever their role is called)
+INBOX: tuple[tuple[str, str], ...] = (
+    ("sign_finance", Perm.SIGN_AS_FINANCE),
+    ("sign_manager", Perm.SIGN_AS_MANAGER),
+    ("confirm_deposit", Perm.CONFIRM_PAYMENT),
+    ("confirm_balance", Perm.CONFIRM_PAYMENT),
+    ("reconcile_cod", Perm.RECONCILE_COD),
+)
 
 
 def inbox(actor: Any, *, limit: int = INBOX_LIMIT) -> list[InboxSection]:
     """What waits for the actor's own hand: signatures, payments to confirm, cash to reconcile.
-    Two queries per section the actor's permissions give them, whatever the data size."""
-    DeliveryNote = Order.related_model("shipping_notices", "delivery_note")
-    orders = visible_orders(actor).select_related("customer", "salesperson", "merchandiser")
-    by_due = ("delivery_date", "id")
+    The same queues as the Today sections of finance, the manager and the cashier (two queries
+    per section the actor's permissions give them, whatever the data size)."""
+    today = timezone.localdate()
     sections = []
-    if actor.can(Perm.SIGN_AS_FINANCE):
-        qs = orders.filter(status=S.SUBMITTED, finance_signed_at__isnull=True).order_by(*by_due)
-        sections.append(_section("sign_finance", _("To sign for finance"), qs, limit))
-    if actor.can(Perm.SIGN_AS_MANAGER):
-        qs = orders.filter(status=S.SUBMITTED, manager_signed_at__isnull=True).order_by(*by_due)
-        sections.append(_section("sign_manager", _("To sign as sales manager"), qs, limit))
-    if actor.can(Perm.CONFIRM_PAYMENT):
-        qs = orders.filter(status=S.DEPOSIT_REQUESTED, deposit_due__gt=F("paid_amount")).order_by(
-            *by_due
-        )
-        sections.append(_section("confirm_deposit", _("Deposits to confirm"), qs, limit))
-        qs = orders.filter(status=S.BALANCE_REQUESTED).order_by(*by_due)
-        sections.append(_section("confirm_balance", _("Balances to confirm"), qs, limit))
-    if actor.can(Perm.RECONCILE_COD):
-        qs = (
-            DeliveryNote.objects.filter(
-                notice__order__in=visible_orders(actor).values("pk"),
-                notice__status="delivered",
-                cod_collected__gt=0,
-                cod_reconciled_at__isnull=True,
-            )
-            .select_related("notice__order__customer", "delivered_by")
-            .order_by("delivered_at", "id")
-        )
-        sections.append(
-            _section("reconcile_cod", _("Cash on delivery to reconcile"), qs, limit, "cod")
-        )
+    for key, perm in INBOX:
+        section = extensions.registry.today_sections.get(key)
+        if section is None or not actor.can(perm):
+            continue
+        data = section.build(actor, today, limit)
+        kind = "cod" if data.extra.get("cod") else "order"
+        sections.append(InboxSection(key, section.title, data.count, data.rows, kind))
     return sections
