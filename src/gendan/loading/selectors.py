@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
@@ -94,7 +95,16 @@ def open_loadings(actor: Any) -> list[LoadingPlan]:
     )
 
 
-def plan_items(plan: LoadingPlan) -> list[dict[str, str]]:
+class PlanItem(TypedDict):
+    """One item of a plan as the pictures and the loading sheet name it."""
+
+    key: str
+    label: str
+    order_number: str
+    cartons: int
+
+
+def plan_items(plan: LoadingPlan) -> list[PlanItem]:
     """The items of a plan as the pictures and the loading sheet name them, by item index."""
     return [
         {
@@ -125,7 +135,16 @@ def counting_errors(
     return qs.order_by("-recorded_at", "-id")
 
 
-def penalties_by_person(errors: QuerySet[CountingError]) -> list[dict[str, Any]]:
+class PersonPenalties(TypedDict):
+    """The counting errors of one person in one currency, and their penalties."""
+
+    person__username: str
+    currency: str
+    errors: int
+    penalty: Decimal
+
+
+def penalties_by_person(errors: QuerySet[CountingError]) -> list[PersonPenalties]:
     return list(
         errors.order_by()
         .values("person__username", "currency")

@@ -61,6 +61,8 @@ def save_container_type(*, actor: Any, code: str, **values: Any) -> ContainerTyp
         if not ct.name:
             ct.name = code
         _check_container_type(ct)
-        ct._history_user = actor  # simple-history: who changed it
+        # simple-history reads who changed the row from this attribute; the field is added at
+        # run time by HistoricalRecords (and simple-history ships no types), so no stub declares it
+        ct._history_user = actor  # type: ignore[attr-defined]
         ct.save()
     return ct
