@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from gendan.accounts.guards import require
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import not_found
 from gendan.loading.models import (
@@ -29,7 +30,7 @@ def container_types(*, active_only: bool = True) -> QuerySet[ContainerType]:
     return qs.filter(active=True) if active_only else qs
 
 
-def get_plan(actor: Any, number: str) -> LoadingPlan:
+def get_plan(actor: User, number: str) -> LoadingPlan:
     """A plan with what its pages need: items, counts and notices (4 queries)."""
     require(actor, Perm.VIEW_ALL)
     plan = (
@@ -59,7 +60,7 @@ def orders_of_plan(plan: LoadingPlan) -> list[Order]:
     )
 
 
-def recent_plans(actor: Any) -> list[LoadingPlan]:
+def recent_plans(actor: User) -> list[LoadingPlan]:
     require(actor, Perm.VIEW_ALL)
     return list(
         LoadingPlan.objects.select_related("container_type", "requested_by")
@@ -68,7 +69,7 @@ def recent_plans(actor: Any) -> list[LoadingPlan]:
     )
 
 
-def notices_waiting(actor: Any) -> list[ShippingNotice]:
+def notices_waiting(actor: User) -> list[ShippingNotice]:
     """Shipping notices not shipped yet: what can be planned into a container."""
     require(actor, Perm.VIEW_ALL)
     return list(
@@ -82,7 +83,7 @@ def notices_waiting(actor: Any) -> list[ShippingNotice]:
 OPEN_LOADINGS_SHOWN = 10
 
 
-def open_loadings(actor: Any) -> list[LoadingPlan]:
+def open_loadings(actor: User) -> list[LoadingPlan]:
     """Plans still running, failed, or planned and not closed: Today's loading section
     (2 queries)."""
     if not (actor.can(Perm.PLAN_LOADING) or actor.can(Perm.COUNT_LOADING)):
@@ -122,7 +123,7 @@ def plans_of_notice(notice: ShippingNotice) -> list[LoadingPlan]:
 
 
 def counting_errors(
-    actor: Any, *, person: str | None = None, since: date | None = None, until: date | None = None
+    actor: User, *, person: str | None = None, since: date | None = None, until: date | None = None
 ) -> QuerySet[CountingError]:
     require(actor, Perm.VIEW_COUNTING_ERRORS)
     qs = CountingError.objects.select_related("person", "product", "plan", "recorded_by")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import invalid
 from gendan.loading.errors import Code
@@ -47,7 +48,7 @@ def _check_container_type(ct: ContainerType) -> None:
 
 
 @verb(Perm.MANAGE_CONTAINER_TYPES)
-def save_container_type(*, actor: Any, code: str, **values: Any) -> ContainerType:
+def save_container_type(*, actor: User, code: str, **values: Any) -> ContainerType:
     """Create a container type, or change the one with this code."""
     code = code.strip()
     if not code:
