@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src $(wildcard bench)
 	$(VENV)/bin/ruff format --check src $(wildcard bench)
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 test: $(STAMP)
 	@bash scripts/test.sh

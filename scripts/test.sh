@@ -14,6 +14,9 @@ $VENV/bin/ruff format --check "${LINT_PATHS[@]}"
 echo "== import contracts (the layers of DESIGN.md, in pyproject.toml)"
 $VENV/bin/lint-imports --no-cache
 
+echo "== mypy (django-stubs) on the engines, services, selectors and the workflow"
+$VENV/bin/mypy
+
 echo "== migrations are complete"
 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -29,7 +28,7 @@ def hash_token(raw: str) -> str:
 
 
 def issue_token(
-    *, user: User, actor: Any, name: str = "", days: int | None = None
+    *, user: User, actor: User, name: str = "", days: int | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for `user` (the actor is the user themselves or the command line); shown once."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -89,7 +88,7 @@ def login_for_token(*, username: str, password: str, name: str = "") -> tuple[Ap
 VERBS[f"{__name__}.login_for_token"] = "credentials"
 
 
-def revoke_token(*, token: ApiToken, actor: Any) -> ApiToken:
+def revoke_token(*, token: ApiToken, actor: User) -> ApiToken:
     if token.user_id != actor.pk and not actor.can("manage_users"):
         raise DomainError(
             "permission_denied",

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from gendan.accounts.models import User
 from gendan.attachments import access
 from gendan.attachments.models import Attachment
 from gendan.errors import DomainError, Kind, not_found
@@ -22,13 +23,13 @@ def files_of(record: Any) -> QuerySet[Attachment]:
     ).select_related("attached_by")
 
 
-def files_for(actor: Any, model: str, key: str) -> tuple[Any, list[Attachment]]:
+def files_for(actor: User, model: str, key: str) -> tuple[Any, list[Attachment]]:
     record = access.record_for(actor, model, key)
     return record, list(files_of(record))
 
 
 def get_attachment_for(
-    actor: Any, attachment_id: int, *, model: str | None = None, key: str | None = None
+    actor: User, attachment_id: int, *, model: str | None = None, key: str | None = None
 ) -> Attachment:
     """One live file whose record the actor may see ("not yours" and "not there": one 404).
     With ``model`` and ``key`` the file must also belong to that record (the API's path)."""

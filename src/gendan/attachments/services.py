@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.attachments import access, filetypes, images
 from gendan.attachments.errors import Code
 from gendan.attachments.events import AttachmentEvent
@@ -127,7 +128,7 @@ def _delete_stored(names: list[str]) -> None:
 
 @verb(AttachmentPerm.ATTACH_FILES)
 def attach_file(
-    *, actor: Any, model: str, key: str, file: IO[bytes] | None, name: str = ""
+    *, actor: User, model: str, key: str, file: IO[bytes] | None, name: str = ""
 ) -> Attachment:
     """Attach a file to the record ``key`` of ``model`` ("orders.order", an order number), which
     the actor must be allowed to see; a timeline event tells of it."""
@@ -197,7 +198,7 @@ def attach_file(
 
 
 @verb(AttachmentPerm.ATTACH_FILES)
-def remove_attachment(*, actor: Any, attachment_id: int, reason: str = "") -> Attachment:
+def remove_attachment(*, actor: User, attachment_id: int, reason: str = "") -> Attachment:
     """Remove a file of a record the actor may see: the row stays (who attached and removed it,
     when, its name and SHA-256), the bytes are deleted from the storage after commit."""
     with transaction.atomic(durable=True):
@@ -241,7 +242,7 @@ def _label(attachment: Attachment) -> str:
     return f"{ct.app_label}.{ct.model}"
 
 
-def _visible_record(actor: Any, attachment: Attachment) -> Any:
+def _visible_record(actor: User, attachment: Attachment) -> Any:
     """The attachment's record if the actor may see it; not found otherwise (same 404)."""
     entry = access.declared(_label(attachment))
     record = attachment.content_type.get_object_for_this_type(pk=attachment.object_id)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.catalog.models import Product
 from gendan.catalog.selectors import get_product
@@ -62,7 +63,7 @@ def _check(values: dict[str, Any]) -> None:
 
 
 @verb(Perm.MANAGE_PRODUCTS)
-def create_product(*, actor: Any, code: str, **values: Any) -> Product:
+def create_product(*, actor: User, code: str, **values: Any) -> Product:
     values = {k: v for k, v in values.items() if k in PRODUCT_FIELDS and v is not None}
     if not code.strip():
         raise invalid("code_required", gettext("The code is required."), field="code")
@@ -86,7 +87,7 @@ def create_product(*, actor: Any, code: str, **values: Any) -> Product:
 
 @verb(Perm.MANAGE_PRODUCTS)
 @transaction.atomic(durable=True)
-def update_product(*, actor: Any, code: str, **values: Any) -> Product:
+def update_product(*, actor: User, code: str, **values: Any) -> Product:
     product = get_product(code)
     values = {
         k: v

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import step, verb
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
+from gendan.catalog.models import Product
 from gendan.errors import invalid
 from gendan.inventory import locks
 from gendan.inventory.models import (
@@ -20,6 +20,7 @@ from gendan.inventory.models import (
     StockMove,
     Warehouse,
 )
+from gendan.orders.models import Order, OrderLine
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -34,7 +35,7 @@ def default_warehouse() -> Warehouse:
 
 
 @step
-def reserve_for_order(*, order: Any, actor: Any) -> dict[int, int]:
+def reserve_for_order(*, order: Order, actor: User) -> dict[int, int]:
     """Reserve what is on hand for each line; returns the reserved quantity per line id."""
     lines = list(order.lines.all())
     stocks = locks.stock_for_update(line.product_id for line in lines)
@@ -67,7 +68,7 @@ def reserve_for_order(*, order: Any, actor: Any) -> dict[int, int]:
 
 
 @step
-def release_reservations(*, order: Any, actor: Any) -> int:
+def release_reservations(*, order: Order, actor: User) -> int:
     """Give back every open reservation of the order (cancel); returns the quantity released."""
     reservations = list(
         Reservation.objects.filter(line__order=order, status=ReservationStatus.ACTIVE).order_by(
@@ -90,7 +91,7 @@ def release_reservations(*, order: Any, actor: Any) -> int:
 
 
 @step
-def receive_produced(*, line: Any, quantity: int, actor: Any) -> None:
+def receive_produced(*, line: OrderLine, quantity: int, actor: User) -> None:
     """Finished goods from production enter stock already reserved for their line."""
     warehouse = default_warehouse()
     stock, _ = StockLevel.objects.get_or_create(product_id=line.product_id, warehouse=warehouse)
@@ -108,7 +109,7 @@ def receive_produced(*, line: Any, quantity: int, actor: Any) -> None:
 
 
 @step
-def consume_for_shipment(*, line: Any, quantity: int, actor: Any) -> None:
+def consume_for_shipment(*, line: OrderLine, quantity: int, actor: User) -> None:
     """Take shipped goods out of stock from the line's reservations, oldest first."""
     left = quantity
     reservations = list(
@@ -147,7 +148,7 @@ def consume_for_shipment(*, line: Any, quantity: int, actor: Any) -> None:
 @verb(Perm.MANAGE_STOCK)
 @transaction.atomic(durable=True)
 def adjust_stock(
-    *, product: Any, warehouse: Warehouse | None = None, delta: int, note: str, actor: Any
+    *, product: Product, warehouse: Warehouse | None = None, delta: int, note: str, actor: User
 ) -> StockLevel:
     """A stock count correction or receipt; on hand may never fall below what is reserved."""
     if delta == 0:

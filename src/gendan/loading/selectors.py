@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from gendan.accounts.guards import require
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import not_found
 from gendan.loading.models import (
@@ -29,7 +31,7 @@ def container_types(*, active_only: bool = True) -> QuerySet[ContainerType]:
     return qs.filter(active=True) if active_only else qs
 
 
-def get_plan(actor: Any, number: str) -> LoadingPlan:
+def get_plan(actor: User, number: str) -> LoadingPlan:
     """A plan with what its pages need: items, counts and notices (4 queries)."""
     require(actor, Perm.VIEW_ALL)
     plan = (
@@ -59,7 +61,7 @@ def orders_of_plan(plan: LoadingPlan) -> list[Order]:
     )
 
 
-def recent_plans(actor: Any) -> list[LoadingPlan]:
+def recent_plans(actor: User) -> list[LoadingPlan]:
     require(actor, Perm.VIEW_ALL)
     return list(
         LoadingPlan.objects.select_related("container_type", "requested_by")
@@ -68,7 +70,7 @@ def recent_plans(actor: Any) -> list[LoadingPlan]:
     )
 
 
-def notices_waiting(actor: Any) -> list[ShippingNotice]:
+def notices_waiting(actor: User) -> list[ShippingNotice]:
     """Shipping notices not shipped yet: what can be planned into a container."""
     require(actor, Perm.VIEW_ALL)
     return list(
@@ -82,7 +84,7 @@ def notices_waiting(actor: Any) -> list[ShippingNotice]:
 OPEN_LOADINGS_SHOWN = 10
 
 
-def open_loadings(actor: Any) -> list[LoadingPlan]:
+def open_loadings(actor: User) -> list[LoadingPlan]:
     """Plans still running, failed, or planned and not closed: Today's loading section
     (2 queries)."""
     if not (actor.can(LoadingPerm.PLAN_LOADING) or actor.can(LoadingPerm.COUNT_LOADING)):
@@ -95,7 +97,16 @@ def open_loadings(actor: Any) -> list[LoadingPlan]:
     )
 
 
-def plan_items(plan: LoadingPlan) -> list[dict[str, str]]:
+class PlanItem(TypedDict):
+    """One item of a plan as the pictures and the loading sheet name it."""
+
+    key: str
+    label: str
+    order_number: str
+    cartons: int
+
+
+def plan_items(plan: LoadingPlan) -> list[PlanItem]:
     """The items of a plan as the pictures and the loading sheet name them, by item index."""
     return [
         {
@@ -113,7 +124,7 @@ def plans_of_notice(notice: ShippingNotice) -> list[LoadingPlan]:
 
 
 def counting_errors(
-    actor: Any, *, person: str | None = None, since: date | None = None, until: date | None = None
+    actor: User, *, person: str | None = None, since: date | None = None, until: date | None = None
 ) -> QuerySet[CountingError]:
     require(actor, LoadingPerm.VIEW_COUNTING_ERRORS)
     qs = CountingError.objects.select_related("person", "product", "plan", "recorded_by")
@@ -126,7 +137,16 @@ def counting_errors(
     return qs.order_by("-recorded_at", "-id")
 
 
-def penalties_by_person(errors: QuerySet[CountingError]) -> list[dict[str, Any]]:
+class PersonPenalties(TypedDict):
+    """The counting errors of one person in one currency, and their penalties."""
+
+    person__username: str
+    currency: str
+    errors: int
+    penalty: Decimal
+
+
+def penalties_by_person(errors: QuerySet[CountingError]) -> list[PersonPenalties]:
     return list(
         errors.order_by()
         .values("person__username", "currency")

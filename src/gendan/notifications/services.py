@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,12 +10,18 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from gendan.accounts.guards import VERBS, step
+from gendan.accounts.models import User
 from gendan.notifications.models import Notification
 
 
 @step
 def notify(
-    *, users: Iterable[Any], kind: str, text: str | Promise, url: str = "", actor: Any = None
+    *,
+    users: Iterable[User],
+    kind: str,
+    text: str | Promise,
+    url: str = "",
+    actor: User | None = None,
 ) -> list[Notification]:
     """One notification per user (the actor is left out: nobody is told what they did). A lazy
     ``text`` is worded in each user's language."""
@@ -30,7 +35,7 @@ def notify(
     return Notification.objects.bulk_create(rows)
 
 
-def mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
+def mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
     """Mark the actor's notifications read (these ``ids``, or all); returns how many changed."""
     with transaction.atomic(durable=True):
         qs = Notification.objects.filter(user=actor, read_at__isnull=True)

@@ -41,8 +41,8 @@ def get_order_for(actor: Any, number: str, *, detail: bool = False) -> Order:
 def with_detail(qs: QuerySet[Order]) -> QuerySet[Order]:
     from gendan.timeline.models import Event
 
-    production_notices = Order.related_model("production_notices").objects
-    shipping_notices = Order.related_model("shipping_notices").objects
+    production_notices = Order.related_model("production_notices")._default_manager
+    shipping_notices = Order.related_model("shipping_notices")._default_manager
     return qs.select_related("finance_signed_by", "manager_signed_by").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
         "lines__reservations",

@@ -262,7 +262,8 @@ def enter_order(
     check_dates(problems, contract_date, delivery_date)
     checked = check_lines(problems, lines)
     problems.raise_if_any()
-    assert cust is not None
+    # check_dates and the lines refused what is missing: these hold now
+    assert cust is not None and contract_date is not None and delivery_date is not None
     order = Order(
         number=next_number("SO"),
         customer=cust,

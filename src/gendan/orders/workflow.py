@@ -90,8 +90,9 @@ class Context:
         return [n for n in self.notices if n.status == "issued"]
 
     def unshipped_not_noticed(self) -> int:
-        on_notices = sum(nl.quantity for n in self.open_notices() for nl in n.lines.all())
-        return sum(line.quantity - line.shipped_qty for line in self.lines) - on_notices
+        on_notices: int = sum(nl.quantity for n in self.open_notices() for nl in n.lines.all())
+        unshipped: int = sum(line.quantity - line.shipped_qty for line in self.lines)
+        return unshipped - on_notices
 
 
 Gate = Callable[[Context], list[Reason]]
@@ -579,14 +580,12 @@ ACTIONS: tuple[str, ...] = tuple(BY_ACTION)
 STANDARD_KIND = "standard"
 
 
-def conditions_for(transition: Transition, order: Order) -> list[Any]:
+def conditions_for(transition: Transition, order: Order) -> list[Check | extensions.Condition]:
     """Orders' own checks and the ones other apps contribute, less what the order's kind waives."""
     waived = extensions.waived_by(order.kind)
-    return [
-        c
-        for c in (*transition.checks, *extensions.conditions_of(transition.action))
-        if c.name not in waived
-    ]
+    conditions: list[Check | extensions.Condition] = [*transition.checks]
+    conditions += extensions.conditions_of(transition.action)
+    return [c for c in conditions if c.name not in waived]
 
 
 def permission_label(perm: str) -> Any:

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import step, verb
+from gendan.accounts.models import User
 from gendan.accounts.permissions import ROLE_PERMS, Perm, Role
 from gendan.errors import invalid
 from gendan.outbox.errors import Code
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = frozenset({"signature_waiting", "order_status"})
 
 
-def language_of(user: Any) -> str:
+def language_of(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
@@ -72,8 +73,8 @@ def send_mail(
     *,
     template: str,
     context: dict[str, Any],
-    actor: Any,
-    to_users: Iterable[Any] = (),
+    actor: User | None,
+    to_users: Iterable[User] = (),
     to_addresses: Iterable[str] = (),
     address_language: str = "",
     record: Any = None,
@@ -194,12 +195,10 @@ SIGNER_ROLES = {
 
 
 @step
-def notify_signature_waiting(order: Any, *, actor: Any = None) -> list[MailMessage]:
+def notify_signature_waiting(order: Any, *, actor: User | None = None) -> list[MailMessage]:
     """Tell the finance and sales-manager signers that a submitted order waits for their
     signature (those whose signature is still missing), by mail and in the app. Call it in the
     transaction that submits the order: the mails leave after its commit."""
-    from gendan.accounts.models import User
-
     roles: list[str] = []
     if order.finance_signed_at is None:
         roles += SIGNER_ROLES["finance"]
@@ -226,7 +225,7 @@ def customer_language(customer: Any) -> str:
 
 
 @verb(Perm.LOG_COMMUNICATION)
-def mail_order_status(*, actor: Any, number: str) -> list[MailMessage]:
+def mail_order_status(*, actor: User, number: str) -> list[MailMessage]:
     """Mail the order's status, delivery date and lines (no prices) to the customer's contacts
     that have an e-mail address, in the customer's language."""
     from gendan.orders.selectors import get_order_for

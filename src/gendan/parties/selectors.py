@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import not_found
 from gendan.parties.models import Communication, Customer
 
 
-def visible_customers(actor: Any) -> QuerySet[Customer]:
+def visible_customers(actor: User | AnonymousUser | None) -> QuerySet[Customer]:
     """A salesperson sees their own customers and those of orders they are assigned to."""
     qs = Customer.objects.all()
     if actor is None or not actor.is_authenticated:
@@ -21,14 +21,14 @@ def visible_customers(actor: Any) -> QuerySet[Customer]:
     ).distinct()
 
 
-def get_customer_for(actor: Any, code: str) -> Customer:
+def get_customer_for(actor: User, code: str) -> Customer:
     customer = visible_customers(actor).select_related("salesperson").filter(code=code).first()
     if customer is None:
         raise not_found("customer")
     return customer
 
 
-def visible_communications(actor: Any) -> QuerySet[Communication]:
+def visible_communications(actor: User) -> QuerySet[Communication]:
     customers = visible_customers(actor).values("pk")
     return Communication.objects.filter(customer__in=customers).select_related(
         "customer", "order", "created_by"

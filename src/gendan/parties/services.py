@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import invalid, not_found
 from gendan.orders.selectors import visible_orders
@@ -64,7 +65,7 @@ def _check_customer(values: dict[str, Any]) -> None:
 @verb(Perm.MANAGE_CUSTOMERS)
 def create_customer(
     *,
-    actor: Any,
+    actor: User,
     code: str,
     salesperson: Any = None,
     contacts: list[dict[str, str]] | None = None,
@@ -98,7 +99,7 @@ def create_customer(
 
 @verb(Perm.MANAGE_CUSTOMERS)
 @transaction.atomic(durable=True)
-def update_customer(*, actor: Any, code: str, **values: Any) -> Customer:
+def update_customer(*, actor: User, code: str, **values: Any) -> Customer:
     customer = get_customer_for(actor, code)
     values = {k: v for k, v in values.items() if k in CUSTOMER_FIELDS and v is not None}
     _check_customer(values)
@@ -123,7 +124,7 @@ def update_customer(*, actor: Any, code: str, **values: Any) -> Customer:
 @transaction.atomic(durable=True)
 def log_communication(
     *,
-    actor: Any,
+    actor: User,
     customer: str,
     kind: str,
     summary: str,
@@ -174,7 +175,7 @@ def log_communication(
 
 @verb(Perm.LOG_COMMUNICATION)
 @transaction.atomic(durable=True)
-def complete_follow_up(*, actor: Any, communication_id: int) -> Communication:
+def complete_follow_up(*, actor: User, communication_id: int) -> Communication:
     comm = visible_communications(actor).filter(pk=communication_id).first()
     if comm is None:
         raise not_found("communication")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gendan.accounts.guards import step
+from gendan.accounts.models import User
 from gendan.timeline.models import Event
 
 
@@ -12,7 +13,7 @@ from gendan.timeline.models import Event
 def record(
     *,
     kind: str,
-    actor: Any,
+    actor: User | None,  # None: the system (a mail server's answer, a periodic job)
     order: Any = None,
     customer: Any = None,
     from_status: str = "",

@@ -267,7 +267,7 @@ class BlockSearch:
             self.kind,
             UNLIMITED_LAYERS,
         )
-        done = [tuple(int(v) for v in placed[k]) for k in range(n)]
+        done = [(int(bi), int(x), int(y), int(z)) for bi, x, y, z in placed[:n]]
         empty = np.zeros((0, 6), dtype=np.int64)
         return _State(
             empty,
@@ -472,8 +472,9 @@ def clear_to_door(
 
 def _orientation_code(b: BlockTable) -> np.ndarray:
     """0..5: which permutation of the carton's dimensions the block uses (by extent order)."""
-    return (
+    code: np.ndarray = (
         (b.box_dx > b.box_dy).astype(np.int64) * 1
         + (b.box_dz > b.box_dx) * 2
         + (b.box_dz > b.box_dy) * 4
     ) % 8
+    return code

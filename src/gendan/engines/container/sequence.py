@@ -133,8 +133,8 @@ def _walls(
         wall_bounds.append((start, x_to))
     # No row before the rows it stands on: move a row to the latest wall of its supporters.
     row_of = {}
-    for r_idx, r in enumerate(row_list):
-        for i in r:
+    for r_idx, row in enumerate(row_list):
+        for i in row:
             row_of[i] = r_idx
     for r_idx in sorted(range(len(row_list)), key=lambda r: min(pl[i].z for i in row_list[r])):
         for i in row_list[r_idx]:

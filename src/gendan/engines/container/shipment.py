@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from gendan.engines.container.model import CartonType, Container, Plan
 from gendan.engines.container.planner import plan_container
@@ -89,9 +90,7 @@ def plan_shipment(
                 group_order=group_order,
                 workers=workers,
                 progress=(
-                    (lambda f, k=k, done=done, span=span: report(f, k, done, span))
-                    if progress is not None
-                    else None
+                    partial(report, k=k, done=done, span=span) if progress is not None else None
                 ),
             )
             for k, ct in enumerate(container_types)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.errors import invalid
 from gendan.loading.errors import Code
 from gendan.loading.models import ContainerType, VehicleKind
@@ -47,7 +48,7 @@ def _check_container_type(ct: ContainerType) -> None:
 
 
 @verb(LoadingPerm.MANAGE_CONTAINER_TYPES)
-def save_container_type(*, actor: Any, code: str, **values: Any) -> ContainerType:
+def save_container_type(*, actor: User, code: str, **values: Any) -> ContainerType:
     """Create a container type, or change the one with this code."""
     code = code.strip()
     if not code:
@@ -61,6 +62,8 @@ def save_container_type(*, actor: Any, code: str, **values: Any) -> ContainerTyp
         if not ct.name:
             ct.name = code
         _check_container_type(ct)
-        ct._history_user = actor  # simple-history: who changed it
+        # simple-history reads who changed the row from this attribute; the field is added at
+        # run time by HistoricalRecords (and simple-history ships no types), so no stub declares it
+        ct._history_user = actor  # type: ignore[attr-defined]
         ct.save()
     return ct

@@ -4,7 +4,6 @@ configured penalty."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.errors import invalid, not_found
 from gendan.loading.errors import Code
 from gendan.loading.events import LoadingEvent
@@ -29,7 +29,7 @@ def counting_error_penalty() -> Decimal:
 @verb(LoadingPerm.RECORD_COUNTING_ERROR)
 def record_counting_error(
     *,
-    actor: Any,
+    actor: User,
     plan: str,
     person: str,
     expected: int,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import permission_denied, step, verb
+from gendan.accounts.models import User
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, Reason, invalid, not_found
 from gendan.loading.errors import Code, refuse
@@ -180,7 +181,7 @@ def _open_plan(number: str) -> LoadingPlan:
 @verb(LoadingPerm.COUNT_LOADING)
 def record_count(
     *,
-    actor: Any,
+    actor: User,
     plan: str,
     container: int,
     counted: int,
@@ -201,7 +202,7 @@ def record_count(
 
 
 @verb(LoadingPerm.COUNT_LOADING)
-def record_scan(*, actor: Any, plan: str, container: int, product: str) -> CountCheck:
+def record_scan(*, actor: User, plan: str, container: int, product: str) -> CountCheck:
     """One carton scanned (or its code typed) as it goes in: one more of that product."""
     return _write_count(
         actor=actor, plan=plan, container=container, wall=None, product=product.strip()
@@ -211,7 +212,7 @@ def record_scan(*, actor: Any, plan: str, container: int, product: str) -> Count
 @step
 def _write_count(
     *,
-    actor: Any,
+    actor: User,
     plan: str,
     container: int,
     wall: int | None,
@@ -269,7 +270,7 @@ def _write_count(
 
 
 @verb(LoadingPerm.CLOSE_LOADING)
-def close_loading(*, actor: Any, plan: str, accept_difference: str = "") -> LoadingPlan:
+def close_loading(*, actor: User, plan: str, accept_difference: str = "") -> LoadingPlan:
     """Close the loading: refused while the check finds a difference, unless someone allowed to
     accept a difference gives the reason."""
     reason = (accept_difference or "").strip()

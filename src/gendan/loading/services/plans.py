@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import step, verb
+from gendan.accounts.models import User
 from gendan.errors import invalid
 from gendan.loading import planning
 from gendan.loading.errors import Code, refuse
@@ -54,7 +55,7 @@ class _Pick:
 @verb(LoadingPerm.PLAN_LOADING)
 def request_loading_plan(
     *,
-    actor: Any,
+    actor: User,
     notices: Iterable[str] = (),
     lines: Iterable[LinePick] = (),
     orders: Iterable[str] = (),
