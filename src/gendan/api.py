@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from gendan.errors import DomainError, Kind
+from gendan.prices import redact_error_body
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> H
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, STATUS[exc.kind], exc.as_dict())
+    actor = getattr(request, "auth", None) or getattr(request, "user", None)
+    return error_response(request, STATUS[exc.kind], redact_error_body(exc.as_dict(), actor))
 
 
 @api.exception_handler(NinjaValidationError)
