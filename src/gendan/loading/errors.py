@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from gendan import prices
+
 
 class Code(StrEnum):
     NO_NOTICES = "no_notices"
@@ -26,3 +28,7 @@ class Code(StrEnum):
     INVALID_CONTAINER_TYPE = "invalid_container_type"
     UNKNOWN_ORDER = "unknown_order"
     ORDER_FINISHED = "order_finished"
+
+
+# the penalty of a counting error is an amount (its event's payload carries it)
+prices.declare(payload_keys=("penalty",))

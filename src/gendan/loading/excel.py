@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from gendan.accounts.guards import verb
 from gendan.accounts.permissions import Perm
 from gendan.loading.models import CountingError
+from gendan.prices import redact_text, sees_prices
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -39,6 +40,7 @@ def export_counting_errors(rows: QuerySet[CountingError], *, actor: Any) -> byte
         ]
     )
     count = 0
+    shows = sees_prices(actor)  # the penalty is an amount
     for e in rows.iterator(chunk_size=1000):
         sheet.append(
             [
@@ -50,9 +52,9 @@ def export_counting_errors(rows: QuerySet[CountingError], *, actor: Any) -> byte
                 e.expected,
                 e.actual,
                 e.difference,
-                e.penalty,
-                e.currency,
-                e.note,
+                e.penalty if shows else None,
+                e.currency if shows else None,
+                redact_text(e.note, actor),
                 e.recorded_by.username,
             ]
         )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gendan import prices
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.orders import review, selectors
@@ -107,7 +108,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             sort=sort,
         )
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
     columns = {}
     for key in SORTABLE:
         current = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
@@ -134,7 +135,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     try:
         content = export_orders(selectors.filter_orders(request.user, f), actor=request.user)
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("web:order_list") + (f"?{query}" if query else ""))
     response = HttpResponse(
