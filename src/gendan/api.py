@@ -27,6 +27,7 @@ from gendan.exports.api import router as exports_router
 from gendan.loading.api import router as loading_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
+from gendan.prices import redact_error_body
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> H
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, STATUS[exc.kind], exc.as_dict())
+    actor = getattr(request, "auth", None) or getattr(request, "user", None)
+    return error_response(request, STATUS[exc.kind], redact_error_body(exc.as_dict(), actor))
 
 
 @api.exception_handler(NinjaValidationError)

@@ -76,6 +76,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gendan.urls"
+# every flash message passes the price rule (gendan/prices.py)
+MESSAGE_STORAGE = "gendan.web.flash.PriceBlindStorage"
 WSGI_APPLICATION = "gendan.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -13,6 +13,7 @@ from gendan.apiconventions import caller, errors
 from gendan.loading import selectors
 from gendan.loading.models import ContainerType, CountingError, LoadingPlan
 from gendan.loading.services import container_types, counting_errors, counts, plans
+from gendan.prices import redact_text, sees_prices
 
 router = Router(tags=["loading"])
 
@@ -280,15 +281,16 @@ class CountingErrorOut(Schema):
     expected: int
     actual: int
     difference: int
-    penalty: Decimal
-    currency: str
+    penalty: Decimal | None = None
+    currency: str | None = None
     note: str
     recorded_by: str
     recorded_at: datetime
 
 
-def counting_error_out(e: CountingError) -> dict[str, Any]:
-    return {
+def counting_error_out(e: CountingError, actor: Any) -> dict[str, Any]:
+    """A counting error; its penalty is an amount, absent for those who may not see prices."""
+    out = {
         "id": e.pk,
         "plan": e.plan.number,
         "person": e.person.username,
@@ -297,12 +299,13 @@ def counting_error_out(e: CountingError) -> dict[str, Any]:
         "expected": e.expected,
         "actual": e.actual,
         "difference": e.difference,
-        "penalty": e.penalty,
-        "currency": e.currency,
-        "note": e.note,
+        "note": redact_text(e.note, actor),
         "recorded_by": e.recorded_by.username,
         "recorded_at": e.recorded_at,
     }
+    if sees_prices(actor):
+        out |= {"penalty": e.penalty, "currency": e.currency}
+    return out
 
 
 class RegisterFilter(Schema):
@@ -311,13 +314,21 @@ class RegisterFilter(Schema):
     until: date | None = None
 
 
-@router.get("/counting-errors", response={200: list[CountingErrorOut], **errors(403)})
+@router.get(
+    "/counting-errors",
+    response={200: list[CountingErrorOut], **errors(403)},
+    exclude_unset=True,
+)
 def list_counting_errors(request: HttpRequest, filters: Query[RegisterFilter]):
     rows = selectors.counting_errors(caller(request), **filters.dict())[:500]
-    return [counting_error_out(e) for e in rows]
+    return [counting_error_out(e, caller(request)) for e in rows]
 
 
-@router.post("/counting-errors", response={201: CountingErrorOut, **errors(403, 404)})
+@router.post(
+    "/counting-errors",
+    response={201: CountingErrorOut, **errors(403, 404)},
+    exclude_unset=True,
+)
 def record_counting_error(request: HttpRequest, data: CountingErrorIn):
     error = counting_errors.record_counting_error(actor=caller(request), **data.dict())
-    return Status(201, counting_error_out(error))
+    return Status(201, counting_error_out(error, caller(request)))

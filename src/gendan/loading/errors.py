@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from gendan import prices
 from gendan.errors import DomainError, Kind
 
 
@@ -34,3 +35,7 @@ class Code(StrEnum):
 def refuse(code: str, message: str, **details: Any) -> DomainError:
     """A refusal of loading (409): the request is well formed, the state does not allow it."""
     return DomainError(code, message, kind=Kind.REFUSED, details=details)
+
+
+# the penalty of a counting error is an amount (its event's payload carries it)
+prices.declare(payload_keys=("penalty",))

@@ -15,6 +15,7 @@ from gendan.exports.models import ExportFormat, ExportKind
 from gendan.exports.services import record_export
 from gendan.loading.models import CountingError
 from gendan.loading.permissions import LoadingPerm
+from gendan.prices import redact_text, sees_prices
 
 
 @verb(LoadingPerm.VIEW_COUNTING_ERRORS)
@@ -41,6 +42,7 @@ def export_counting_errors(
         ]
     )
     count = 0
+    shows = sees_prices(actor)  # the penalty is an amount
     for e in rows.iterator(chunk_size=1000):
         sheet.append(
             [
@@ -52,9 +54,9 @@ def export_counting_errors(
                 e.expected,
                 e.actual,
                 e.difference,
-                e.penalty,
-                e.currency,
-                e.note,
+                e.penalty if shows else None,
+                e.currency if shows else None,
+                redact_text(e.note, actor),
                 e.recorded_by.username,
             ]
         )

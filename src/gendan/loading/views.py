@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gendan import prices
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
 from gendan.exports.models import ExportFormat, ExportKind
@@ -73,7 +74,7 @@ def loading_home(request: HttpRequest) -> HttpResponse:
                 keep_orders_together=form["keep_orders_together"],
             )
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            messages.error(request, prices.error_text(exc, request.user))
         else:
             return _to_plan(plan.number)
     context = {
@@ -245,10 +246,10 @@ def plan_close(request: HttpRequest, number: str) -> HttpResponse:
             accept_difference=request.POST.get("accept_difference", ""),
         )
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
         reasons = exc.details.get("reasons") or []
         for reason in reasons[1:]:
-            messages.error(request, reason["message"])
+            messages.error(request, prices.redact_reason(reason, request.user)["message"])
     else:
         messages.success(request, gettext("The loading is closed."))
     return _to_plan(number, "#close")
@@ -274,7 +275,7 @@ def counting_error_new(request: HttpRequest, number: str) -> HttpResponse:
             **values,
         )
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
     return _to_plan(number, "#errors")
 
 

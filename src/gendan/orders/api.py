@@ -20,6 +20,7 @@ from gendan.orders.entry import LineInput
 from gendan.orders.errors import Code
 from gendan.orders.models import Incoterm
 from gendan.parties.models import Channel
+from gendan.prices import redact_payload, redact_reasons, redact_text
 
 router = Router(tags=["orders"])
 
@@ -244,7 +245,7 @@ def order_out(order: Any, actor: Any) -> dict[str, Any]:
         "status_label": str(workflow.Status(order.status).label),
         "incoterm": order.incoterm,
         "customer_po": order.customer_po,
-        "notes": order.notes,
+        "notes": redact_text(order.notes, actor),
         "on_credit": order.on_credit,
         "finance_signature": {
             "by": _username(order.finance_signed_by),
@@ -254,8 +255,8 @@ def order_out(order: Any, actor: Any) -> dict[str, Any]:
             "by": _username(order.manager_signed_by),
             "at": order.manager_signed_at,
         },
-        "hold_reason": order.hold_reason,
-        "cancel_reason": order.cancel_reason,
+        "hold_reason": redact_text(order.hold_reason, actor),
+        "cancel_reason": redact_text(order.cancel_reason, actor),
         "lines": [],
         "reservations": [
             {
@@ -285,7 +286,7 @@ def order_out(order: Any, actor: Any) -> dict[str, Any]:
         "revisions": [
             {
                 "revision": r.revision,
-                "reason": r.reason,
+                "reason": redact_text(r.reason, actor),
                 "changed": sorted(r.changes),
                 "created_by": str(r.created_by_id),
                 "created_at": r.created_at,
@@ -299,8 +300,8 @@ def order_out(order: Any, actor: Any) -> dict[str, Any]:
                 "actor": _username(e.actor),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "comment": e.comment,
-                **({"payload": e.payload} if prices else {}),
+                "comment": redact_text(e.comment, actor),
+                "payload": redact_payload(e.payload, actor),
             }
             for e in order.events.all()
         ],
@@ -514,7 +515,7 @@ def list_actions(request: HttpRequest, number: str):
             "action": a.action,
             "label": a.label,
             "allowed": a.allowed,
-            "reasons": a.reasons,
+            "reasons": redact_reasons(a.reasons, actor),
             "params": list(a.params),
         }
         for a in selectors.available_actions(order, actor)

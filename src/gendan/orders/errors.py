@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
+from gendan import prices
+
 
 class Code(StrEnum):
     WRONG_STATUS = "wrong_status"
@@ -39,3 +43,16 @@ class Code(StrEnum):
     INVALID_DATES = "invalid_dates"
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_REFERENCE = "unknown_reference"
+
+
+# the codes whose message carries an amount, and what those who may not see prices read instead
+prices.declare(
+    {
+        Code.DEPOSIT_NOT_RECEIVED: _("Deposit not received."),
+        Code.NOT_PAID: _("Not paid in full."),
+        Code.OVERPAYMENT: _("The amount is more than is still owed."),
+        Code.CREDIT_LIMIT_EXCEEDED: _("Credit limit exceeded."),
+        Code.COD_MISMATCH: _("The cash counted differs from what the driver collected."),
+    },
+    payload_keys=("total", "amount", "paid", "cod_amount", "cod_collected"),
+)

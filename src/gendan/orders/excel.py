@@ -25,6 +25,7 @@ from gendan.exports.models import ExportFormat, ExportKind
 from gendan.exports.services import record_export
 from gendan.orders.entry import LineInput
 from gendan.orders.services import enter_order
+from gendan.prices import sees_prices
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -272,7 +273,7 @@ def export_orders(orders: Any, *, actor: Any, filters: dict[str, Any] | None = N
     """The orders as .xlsx in the import template (prices left blank for those who may not see them).
 
     Logged in the export log with `filters` (what the caller selected the orders by)."""
-    prices = actor.can(Perm.VIEW_PRICES)
+    prices = sees_prices(actor)
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET

@@ -12,6 +12,7 @@ from gendan.apiconventions import caller, errors
 from gendan.finance.selectors import customer_receivable
 from gendan.parties import selectors, services
 from gendan.parties.models import Channel, CommunicationKind
+from gendan.prices import redact_text
 
 router = Router(tags=["customers"])
 
@@ -182,13 +183,13 @@ class CommunicationOut(Schema):
     created_by: str
 
 
-def communication_out(c) -> dict:
+def communication_out(c, actor) -> dict:
     return {
         "id": c.pk,
         "customer": c.customer.code,
         "order": c.order.number if c.order else None,
         "kind": c.kind,
-        "summary": c.summary,
+        "summary": redact_text(c.summary, actor),
         "occurred_at": c.occurred_at,
         "follow_up_on": c.follow_up_on,
         "done": c.done,
@@ -219,7 +220,7 @@ def list_communications(
         qs = qs.filter(follow_up_on__lte=due_by)
     if open_only:
         qs = qs.filter(done=False)
-    return [communication_out(c) for c in qs[:limit]]
+    return [communication_out(c, caller(request)) for c in qs[:limit]]
 
 
 @router.post(
@@ -229,7 +230,7 @@ def list_communications(
 )
 def create_communication(request: HttpRequest, data: CommunicationIn):
     comm = services.log_communication(actor=caller(request), **data.dict())
-    return Status(201, communication_out(comm))
+    return Status(201, communication_out(comm, caller(request)))
 
 
 @router.post(
@@ -239,4 +240,4 @@ def create_communication(request: HttpRequest, data: CommunicationIn):
 )
 def complete_communication(request: HttpRequest, comm_id: int):
     comm = services.complete_follow_up(actor=caller(request), communication_id=comm_id)
-    return communication_out(comm)
+    return communication_out(comm, caller(request))

@@ -1,8 +1,8 @@
 """What each printed document shows: shipping notice, outbound slip, delivery note, proforma invoice.
 
 Built from the selectors (an order the user cannot see is a 404 here too). Prices and amounts are
-only put in a document for a user with VIEW_PRICES; the proforma invoice is nothing but prices, so
-it is refused without that permission. The PDF is rendered by WeasyPrint with the vendored CJK font
+only put in a document for a user who sees prices (`gendan.prices.sees_prices`); the proforma
+invoice is nothing but prices, so it is refused without that permission. The PDF is rendered by WeasyPrint with the vendored CJK font
 embedded, fetched only from the static files, never from the network.
 """
 
@@ -24,6 +24,7 @@ from gendan.accounts.permissions import Perm
 from gendan.errors import not_found
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.selectors import get_order_for
+from gendan.prices import sees_prices
 from gendan.shipping.models import ShippingNotice, ShippingNoticeLine
 from gendan.shipping.selectors import notices_of
 
@@ -157,7 +158,7 @@ def build_document(user: Any, number: str, kind: str, doc: str) -> Document:
     if kind not in KINDS:
         raise not_found("document")
     order = get_order_for(user, number)
-    prices = user.can(Perm.VIEW_PRICES)
+    prices = sees_prices(user)
     term, title = TERMS[kind]
     if kind == PROFORMA_INVOICE:
         require(user, Perm.VIEW_PRICES)
@@ -220,7 +221,7 @@ def build_document(user: Any, number: str, kind: str, doc: str) -> Document:
 def documents_of(order: Order, user: Any) -> list[dict[str, str]]:
     """The documents an order has, for links on the cockpit: kind, number, Chinese term, title."""
     out = []
-    if user.can(Perm.VIEW_PRICES):
+    if sees_prices(user):
         out.append({"kind": PROFORMA_INVOICE, "doc": order.number})
     for notice in notices_of(order):
         out.append({"kind": SHIPPING_NOTICE, "doc": notice.number})

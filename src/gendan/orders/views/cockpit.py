@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gendan import extensions
+from gendan import extensions, prices
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
 from gendan.orders import selectors, services, workflow
@@ -42,14 +42,6 @@ ANSWERED_BY_FORM = frozenset({Code.REASON_REQUIRED})
 #: reasons the checklist leaves out of a waiting gate
 NOT_ABOUT_THE_GATE = frozenset({Code.PERMISSION_DENIED, Code.WRONG_STATUS, *ANSWERED_BY_FORM})
 
-#: reasons whose text carries an amount, said without it to those who may not see prices
-PRICE_BLIND = {
-    Code.DEPOSIT_NOT_RECEIVED: gettext_lazy("Deposit not received."),
-    Code.NOT_PAID: gettext_lazy("Not paid in full."),
-    Code.OVERPAYMENT: gettext_lazy("The amount is more than is still owed."),
-    Code.CREDIT_LIMIT_EXCEEDED: gettext_lazy("Credit limit exceeded."),
-    Code.COD_MISMATCH: gettext_lazy("The cash counted differs from what the driver collected."),
-}
 
 FIELD_LABELS = {
     "status": gettext_lazy("Status"),
@@ -107,9 +99,7 @@ class Gate:
 
 
 def _reason_text(reason: dict[str, str], show_prices: bool) -> str:
-    if not show_prices and reason["code"] in PRICE_BLIND:
-        return str(PRICE_BLIND[reason["code"]])
-    return reason["message"]
+    return prices.reason_text(reason, sees_prices=show_prices)
 
 
 def _actions(order: Any, user: Any, show_prices: bool) -> dict[str, list[ActionView]]:
@@ -264,7 +254,7 @@ def _status(value: Any) -> str:
         return str(value)
 
 
-def _timeline(events: list[Any], communications: list[Any]) -> list[dict[str, Any]]:
+def _timeline(events: list[Any], communications: list[Any], actor: Any) -> list[dict[str, Any]]:
     rows = []
     for e in events:
         action = (e.payload or {}).get("action", "")
@@ -277,7 +267,7 @@ def _timeline(events: list[Any], communications: list[Any]) -> list[dict[str, An
                 "what": transition.label if transition else e.get_kind_display(),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "comment": e.comment,
+                "comment": prices.redact_text(e.comment, actor),
             }
         )
     for c in communications:
@@ -287,7 +277,7 @@ def _timeline(events: list[Any], communications: list[Any]) -> list[dict[str, An
                 "at": c.occurred_at,
                 "who": c.created_by,
                 "what": c.get_kind_display(),
-                "comment": c.summary,
+                "comment": prices.redact_text(c.summary, actor),
                 "follow_up_on": c.follow_up_on,
                 "done": c.done,
             }
@@ -370,7 +360,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "open_notices": [
             n.number for n in notices if n.status in ("issued", "shipped", "delivered")
         ],
-        "timeline": _timeline(events, communications),
+        "timeline": _timeline(events, communications, user),
         "revisions": _revisions(order, show_prices, people),
         "panels": _panels(request, order),
     }

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gendan import prices
 from gendan.accounts.permissions import Perm
 from gendan.catalog.selectors import products
 from gendan.errors import DomainError, Kind
@@ -133,7 +134,12 @@ def order_amend(request: HttpRequest, number: str) -> HttpResponse:
     amend = next(a for a in selectors.available_actions(order, actor) if a.action == "amend")
     if not amend.allowed:  # say why on the cockpit rather than offer a form that cannot be saved
         for reason in amend.reasons:
-            messages.error(request, reason["message"])
+            messages.error(request, prices.redact_reason(reason, actor)["message"])
+        return HttpResponseRedirect(reverse("web:order_detail", args=[order.number]))
+    if not prices.sees_prices(actor):  # the form shows and takes the unit prices
+        messages.error(
+            request, _("Amending an order shows its prices, which your role may not see.")
+        )
         return HttpResponseRedirect(reverse("web:order_detail", args=[order.number]))
     initial_lines = _line_initial(list(order.lines.select_related("product")))
     header_initial = {name: getattr(order, name) for name in forms.AMENDABLE_FIELDS}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gendan import prices
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.orders import review, selectors
@@ -109,7 +110,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             sort=sort,
         )
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
     columns = {}
     for key in SORTABLE:
         current = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
@@ -136,7 +137,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
             selectors.filter_orders(request.user, f), actor=request.user, filters=asdict(f)
         )
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("web:order_list") + (f"?{query}" if query else ""))
     response = HttpResponse(

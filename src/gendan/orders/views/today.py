@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from gendan import extensions
+from gendan import extensions, prices
 from gendan.accounts.permissions import Perm
 from gendan.accounts.roles import role_names
 from gendan.errors import DomainError
@@ -59,7 +59,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         complete_follow_up(actor=request.user, communication_id=pk)
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, prices.error_text(exc, request.user))
     else:
         messages.success(request, gettext("Follow-up done."))
     return HttpResponseRedirect(_next(request))

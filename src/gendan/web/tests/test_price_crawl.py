@@ -1,0 +1,693 @@
+"""The price crawl: no amount reaches a role that may not see prices, anywhere.
+
+Given a company whose orders carry sentinel amounts (a unit price of 98765.43, a deposit payment
+of 12345.67, cash on delivery of 45678.91, and every amount derived from them), each role without
+VIEW_PRICES (and a user holding every permission but that one) opens every page of the workbench
+(full and as an htmx partial), posts every action of every order from the cockpit, calls every
+endpoint of the OpenAPI document over real HTTP (every order action posted, so the 403/409/422
+bodies are read), and downloads every PDF (text extracted with pypdfium2) and every export (cells
+read with openpyxl). The test fails when a sentinel, or any amount written with a currency,
+reaches them. The same crawl as the merchandiser must find the sentinels: the detector works.
+
+A new page or endpoint fails `test_every_page_is_crawled` / `test_every_endpoint_is_crawled`
+until the crawl below knows how to fill its parameters.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+
+from gendan.accounts.permissions import ROLE_PERMS, Perm, Role
+from gendan.demodata import DEMO_PASSWORD, _export_shipment, drive
+from gendan.orders import services
+from gendan.orders.entry import LineInput
+from gendan.orders.models import Order, OrderLine
+from gendan.orders.workflow import ACTIONS, Status
+
+SENTINEL_PRICE = Decimal("98765.43")
+SENTINEL_PAYMENT = Decimal("12345.67")
+SENTINEL_COD = Decimal("45678.91")
+#: what the crawl posts as an amount: more than any order owes, so the refusal names what is owed
+TOO_MUCH = "99999999.99"
+
+#: the roles of ROLE_PERMS without VIEW_PRICES, and one user with every permission but it
+BLIND_ROLES = ("production", "warehouse", "purchaser", "qc", "driver")
+ALL_BUT_PRICES = "all_but_prices"
+
+# An amount written with a currency, on either side (independent of gendan.prices on purpose).
+CURRENCY = r"(?:(?<![A-Za-z])(?:USD|CNY|RMB|EUR|HKD|GBP|JPY)(?![A-Za-z])|US\$|[¥￥$€£]|元)"
+AMOUNT = re.compile(rf"{CURRENCY}\s?\d|\d\s?{CURRENCY}")
+# random tokens could spell "4HKD5" by chance: they are left out of what is checked
+TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]*"')
+
+#: page routes with the seeded records that fill their parameters (see `page_urls`)
+POST_ONLY_PAGES = {
+    "logout",
+    "set_language",
+    "follow_up_done",
+    "order_action",
+    "communication_add",
+    "loading_count",
+    "loading_close",
+    "loading_counting_error",
+    "attachment_remove",
+    "notification_read",
+    "notification_read_all",
+    "order_mail_status",
+}
+
+
+@dataclass
+class Seeded:
+    orders: list[str]
+    documents: list[tuple[str, str, str]]  # (order, kind, doc)
+    customers: list[str]
+    products: list[str]
+    container_types: list[str]
+    communications: list[int]
+    plans: list[str]
+    sentinels: set[str] = field(default_factory=set)
+    attachments: list[int] = field(default_factory=list)
+    notifications: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Findings:
+    sentinels: set[str]
+    leaks: list[str] = field(default_factory=list)
+    #: what was read, by kind of answer ("html", "json", "pdf", "xlsx")
+    read: Counter[str] = field(default_factory=Counter)
+
+    def check(self, where: str, text: str, kind: str) -> None:
+        self.read[kind] += 1
+        text = TOKENS.sub(r'\1"', text)
+        for sentinel in sorted(self.sentinels):
+            if sentinel in text:
+                self.leaks.append(f"{where}: sentinel {sentinel}")
+        for match in AMOUNT.finditer(text):
+            start = max(0, match.start() - 40)
+            context = text[start : match.end() + 20].replace("\n", " ")
+            self.leaks.append(f"{where}: amount with a currency …{context}…")
+
+
+# ---- the company ---------------------------------------------------------------------------------
+
+
+def _order(world: Any, customer: str, lines: list[tuple[str, int, Decimal]], **kw: Any) -> Order:
+    today = timezone.localdate()
+    order = services.create_order(
+        actor=world.users["merch"],
+        customer=customer,
+        contract_date=today,
+        delivery_date=today + timedelta(days=30),
+        lines=[LineInput(product=p, quantity=q, unit_price=price) for p, q, price in lines],
+        **kw,
+    )
+    return order
+
+
+def _money(value: Decimal | None) -> list[str]:
+    """How an amount may be written: 98765.43 and 98,765.43 (only distinctive amounts)."""
+    if value is None or value <= 0:
+        return []
+    plain = f"{value:.2f}"
+    if plain.endswith(".00") or len(plain) < 7:
+        return []  # a round or short number would match quantities and dates
+    return [plain, f"{value:,.2f}"]
+
+
+def seed(world: Any) -> Seeded:
+    from gendan.loading.models import ContainerType, LoadingPlan
+    from gendan.loading.services import counting_errors, plans
+    from gendan.loading.standard_types import ensure_standard_types
+    from gendan.parties.services import log_communication
+    from gendan.shipping.documents import documents_of
+    from gendan.shipping.models import DeliveryNote, ShippingNotice, ShippingStatus
+
+    u = world.users
+    today = timezone.localdate()
+    # cash on delivery of exactly the sentinel (a store with credit terms), delivered, not counted
+    cod = _order(world, "STORE01", [("BC-101", 1, SENTINEL_COD)])
+    drive(cod.number, Status.DELIVERED, u, cod=True)
+    # a deposit paid in part with the sentinel payment: release waits with the amount outstanding
+    deposit = _order(world, "EXP001", [("BC-101", 2, SENTINEL_PRICE)])
+    drive(deposit.number, Status.DEPOSIT_REQUESTED, u, cod=False)
+    services.confirm_deposit(
+        order_number=deposit.number,
+        actor=u["finance"],
+        amount=SENTINEL_PAYMENT,
+        reference="TT-CRAWL",
+        comment=f"客户电汇 {SENTINEL_PAYMENT} USD",
+    )
+    # production done, the balance asked: shipping waits for the amount not paid
+    balance = _order(
+        world, "EXP001", [("FN-101", 1, SENTINEL_PRICE), ("BC-202", 3, Decimal("8.8"))]
+    )
+    drive(balance.number, Status.BALANCE_REQUESTED, u, cod=False)
+    # credit asked over the store's limit
+    credit = _order(world, "STORE01", [("FN-102", 30, SENTINEL_PRICE)])
+    drive(credit.number, Status.BALANCE_REQUESTED, u, cod=True)
+    # shipped, with its shipping notice, outbound slip and delivery note
+    shipped = _order(world, "EXP001", [("BC-102", 4, SENTINEL_PRICE)])
+    drive(shipped.number, Status.SHIPPED, u, cod=False)
+    # on hold, for a reason that names an amount
+    held = _order(world, "DIST01", [("BC-501", 7, SENTINEL_PRICE)])
+    drive(held.number, Status.RELEASED, u, cod=False)
+    services.hold_order(
+        order_number=held.number, actor=u["merch"], reason=f"客户要求先退 {SENTINEL_PAYMENT} 元"
+    )
+    # a draft
+    draft = _order(
+        world, "DIST01", [("BC-401", 5, SENTINEL_PRICE)], notes=f"报价 {SENTINEL_PRICE} USD 含税"
+    )
+    # a container's worth waiting for its loading plan, planned (1 s of search)
+    ensure_standard_types(ContainerType)
+    _export_shipment(u, world.customers["EXP001"], today)
+    notices = list(
+        ShippingNotice.objects.filter(status=ShippingStatus.ISSUED).values_list("number", flat=True)
+    )
+    plan = plans.request_loading_plan(
+        actor=u["merch"], notices=sorted(notices), container_type="40HQ", time_limit_s=1
+    )
+    plans.compute_plan(plan.pk)
+    counting_errors.record_counting_error(
+        actor=u["merch"], plan=plan.number, person="warehouse", expected=10, actual=9
+    )
+    comm = log_communication(
+        actor=u["merch"],
+        customer="EXP001",
+        kind="call",
+        summary=f"客户答应下周付 {SENTINEL_PAYMENT} USD",
+        order=deposit.number,
+        follow_up_on=today,
+    )
+    orders = [o.number for o in (cod, deposit, balance, credit, shipped, held, draft)]
+    orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
+    orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
+    documents: list[tuple[str, str, str]] = []
+    for number in Order.objects.order_by("number").values_list("number", flat=True):
+        order = Order.objects.get(number=number)
+        documents += [(number, d["kind"], d["doc"]) for d in documents_of(order, u["merch"])]
+    sentinels: set[str] = {
+        *_money(SENTINEL_PRICE),
+        *_money(SENTINEL_PAYMENT),
+        *_money(SENTINEL_COD),
+    }
+    for order in Order.objects.all():
+        for value in (
+            order.total_amount,
+            order.deposit_due,
+            order.paid_amount,
+            order.balance_due,
+            order.deposit_outstanding,
+        ):
+            sentinels.update(_money(value))
+    for line in OrderLine.objects.all():
+        sentinels.update(_money(line.unit_price) + _money(line.amount))
+    for note in DeliveryNote.objects.all():
+        sentinels.update(_money(note.cod_amount) + _money(note.cod_collected))
+    # a photo of the customer's fax on the first order, whose name names an amount
+    from io import BytesIO
+
+    from PIL import Image
+
+    from gendan.attachments.services import attach_file
+    from gendan.notifications.models import Notification
+
+    picture = BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, format="PNG")
+    picture.seek(0)
+    photo = attach_file(
+        actor=u["merch"], model="orders.order", key=orders[0], file=picture, name="fax.png"
+    )
+    return Seeded(
+        attachments=[photo.pk],
+        notifications=list(Notification.objects.values_list("pk", flat=True)[:3]),
+        orders=orders,
+        documents=documents,
+        customers=sorted(world.customers),
+        products=[p.code for p in world.products],
+        container_types=list(ContainerType.objects.values_list("code", flat=True)),
+        communications=[comm.pk],
+        plans=list(LoadingPlan.objects.values_list("number", flat=True)),
+        sentinels=sentinels,
+    )
+
+
+def _all_but_prices(world: Any) -> Any:
+    """A user holding every permission but VIEW_PRICES (not a superuser): every page, export
+    and action a price-blind person could ever be given."""
+    from gendan.accounts.models import User
+
+    group, _ = Group.objects.get_or_create(name="crawl-all-but-prices")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="accounts").exclude(
+            codename=Perm.VIEW_PRICES
+        )
+    )
+    user = User.objects.create_user(ALL_BUT_PRICES, password=DEMO_PASSWORD)
+    user.groups.add(group)
+    return user
+
+
+def _user(world: Any, who: str) -> Any:
+    return _all_but_prices(world) if who == ALL_BUT_PRICES else world.users[who]
+
+
+# ---- reading what came back ----------------------------------------------------------------------
+
+
+def readable(content: bytes, content_type: str) -> tuple[str, str]:
+    """(kind, text): the text a person gets from an answer: HTML and JSON as sent, a PDF's
+    text, a workbook's cells."""
+    if content_type.startswith("application/pdf"):
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(content)
+        return "pdf", "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "xlsx", "\n".join(
+            " | ".join("" if v is None else str(v) for v in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    kind = "json" if "json" in content_type else "html"
+    return kind, content.decode("utf-8", errors="replace")
+
+
+# ---- the pages -----------------------------------------------------------------------------------
+
+
+def web_routes() -> dict[str, list[str]]:
+    """Every named route of the workbench (`web:`) with its path parameters."""
+    out: dict[str, list[str]] = {}
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and namespace == "web" and p.name:
+                out[p.name] = sorted(p.pattern.converters)
+
+    walk(get_resolver().url_patterns, None)
+    return out
+
+
+def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
+    """(route, url) for every GET of every page with every seeded record."""
+    for name, params in sorted(web_routes().items()):
+        if name in POST_ONLY_PAGES:
+            continue
+        if not params:
+            yield name, reverse(f"web:{name}")
+            continue
+        if name.startswith("loading") and params == ["number"]:
+            kwargs = [{"number": n} for n in s.plans]
+        elif params == ["number"]:
+            kwargs = [{"number": n} for n in s.orders]
+        elif params == ["doc", "kind", "number"]:
+            kwargs = [{"number": n, "kind": k, "doc": d} for n, k, d in s.documents]
+            kwargs += [{"number": n, "kind": "proforma_invoice", "doc": n} for n in s.orders]
+        elif name.startswith("customer"):
+            kwargs = [{"code": c} for c in s.customers]
+        elif name.startswith("product"):
+            kwargs = [{"code": c} for c in s.products]
+        elif name.startswith("container_type"):
+            kwargs = [{"code": c} for c in s.container_types]
+        elif name == "attachment_download":
+            kwargs = [{"pk": pk} for pk in s.attachments]
+        elif name == "attachment_image":
+            kwargs = [{"pk": pk, "size": z} for pk in s.attachments for z in ("thumb", "page")]
+        else:
+            raise AssertionError(f"the crawl does not know how to fill web:{name} {params}")
+        for kw in kwargs:
+            yield name, reverse(f"web:{name}", kwargs=kw)
+    for q in ("?q=BC", "?sort=-total_amount", "?status=draft"):
+        yield "order_list", reverse("web:order_list") + q
+        yield "order_export", reverse("web:order_export") + q
+    yield "order_line_row", reverse("web:order_line_row") + "?index=3"
+    yield "product_lookup", reverse("web:product_lookup") + "?q=BC"
+
+
+def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """The forms a price-blind person may send: every order action (amounts too large, so the
+    refusal says what is owed), the loading's count, close and counting error, a communication,
+    a follow-up done."""
+    form = {
+        "amount": TOO_MUCH,
+        "cod_amount": TOO_MUCH,
+        "cod_collected": TOO_MUCH,
+        "reference": "CRAWL",
+        "received_by": "收货人",
+        "proof_reference": "POD-CRAWL",
+        "comment": "crawl",
+    }
+    for number in s.orders:
+        for action in services.ACTION_VERBS:
+            url = reverse("web:order_action", args=[number, action])
+            yield "order_action", url, form
+    for number in s.plans:
+        yield "loading_close", reverse("web:loading_close", args=[number]), {}
+        yield "loading_count", reverse("web:loading_count", args=[number]), {}
+        yield (
+            "loading_counting_error",
+            reverse("web:loading_counting_error", args=[number]),
+            {"person": "warehouse", "expected": "10", "actual": "8"},
+        )
+    for code in s.customers:
+        yield (
+            "communication_add",
+            reverse("web:communication_add", args=[code]),
+            {"kind": "call", "summary": "crawl"},
+        )
+    for pk in s.communications:
+        yield "follow_up_done", reverse("web:follow_up_done", args=[pk]), {}
+    for number in s.orders:
+        yield "order_mail_status", reverse("web:order_mail_status", args=[number]), {}
+    for pk in s.notifications:
+        yield "notification_read", reverse("web:notification_read", args=[pk]), {}
+    yield "notification_read_all", reverse("web:notification_read_all"), {}
+    for pk in s.attachments:  # last: a removal takes the file away from the crawl
+        yield "attachment_remove", reverse("web:attachment_remove", args=[pk]), {}
+
+
+def crawl_pages(client: Client, s: Seeded, found: Findings) -> set[str]:
+    seen: set[str] = set()
+    for name, url in page_urls(s):
+        seen.add(name)
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(url, headers=headers, follow=True)
+            assert response.status_code in (200, 403, 404, 405), (url, response.status_code)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            kind, text = readable(body, response.get("Content-Type", ""))
+            found.check(f"GET {url}{' (htmx)' if headers else ''}", text, kind)
+    for name, url, data in page_posts(s):
+        seen.add(name)
+        response = client.post(url, data, follow=True)
+        assert response.status_code in (200, 403, 404), (url, response.status_code)
+        kind, text = readable(response.content, response.get("Content-Type", ""))
+        found.check(f"POST {url}", text, kind)
+    return seen
+
+
+# ---- the API -------------------------------------------------------------------------------------
+
+
+#: writes the crawl does not send, and why they cannot carry an amount to a price-blind caller
+API_WRITES_NOT_SENT = {
+    ("POST", "/api/v1/auth/token"): "signs in (the crawl signs in with it)",
+    ("DELETE", "/api/v1/auth/token/{prefix}"): "revokes a token, answers 204",
+    ("POST", "/api/v1/customers"): "customer master data, no amount but the credit limit, "
+    "which the crawl reads from GET /customers/{code}",
+    ("PATCH", "/api/v1/customers/{code}"): "as POST /customers",
+    ("POST", "/api/v1/communications"): "a communication; GET /communications reads them",
+    ("POST", "/api/v1/communications/{comm_id}/done"): "marks a follow-up done",
+    ("POST", "/api/v1/products"): "product master data, no amounts",
+    ("PATCH", "/api/v1/products/{code}"): "as POST /products",
+    ("POST", "/api/v1/stock/adjustments"): "quantities only",
+    ("POST", "/api/v1/orders"): "answers the order as GET /orders/{number} does",
+    ("POST", "/api/v1/orders/import"): "a file upload; its answer lists cells and messages",
+    ("PUT", "/api/v1/loading/container-types/{code}"): "container sizes",
+    ("POST", "/api/v1/loading/plans"): "answers the plan as GET /loading/plans/{number} does",
+    ("POST", "/api/v1/loading/plans/{number}/counts"): "carton counts",
+    ("POST", "/api/v1/loading/plans/{number}/scans"): "carton counts",
+    ("POST", "/api/v1/loading/counting-errors"): "read back by GET /loading/counting-errors",
+}
+API_WRITES_SENT = {
+    ("POST", "/api/v1/orders/{number}/actions/{action}"),
+    *(("POST", f"/api/v1/orders/{{number}}/actions/{a}") for a in ACTIONS if a != "amend"),
+    ("POST", "/api/v1/orders/{number}/attachments"),
+    ("DELETE", "/api/v1/orders/{number}/attachments/{attachment_id}"),
+    ("POST", "/api/v1/orders/{number}/payments"),
+    ("PATCH", "/api/v1/orders/{number}"),
+    ("POST", "/api/v1/loading/plans/{number}/close"),
+}
+
+
+def api_operations() -> set[tuple[str, str]]:
+    from gendan.api import api
+
+    schema = api.get_openapi_schema()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+class Http:
+    """A tiny curl: every status returned rather than raised, the body as sent."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+
+    def call(
+        self, method: str, path: str, token: str | None, body: Any = None
+    ) -> tuple[int, str, str]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, content, kind = response.status, response.read(), response.headers
+        except urllib.error.HTTPError as error:
+            status, content, kind = error.code, error.read(), error.headers
+        return status, *readable(content, kind.get("Content-Type", ""))
+
+    def token(self, username: str) -> str:
+        status, _, body = self.call(
+            "POST", "/api/v1/auth/token", None, {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert status == 201, body
+        return json.loads(body)["token"]
+
+
+def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
+    """(operation path, url) for every GET of the OpenAPI document with real ids."""
+    base = "/api/v1"
+    fill = {
+        "/orders/{number}": [{"number": n} for n in s.orders],
+        "/customers/{code}": [{"code": c} for c in s.customers],
+        "/products/{code}": [{"code": c} for c in s.products],
+        "/loading/plans/{number}": [{"number": n} for n in s.plans],
+    }
+    queries = {
+        "/orders": ["", "?limit=200", "?q=BC"],
+        "/orders/export.xlsx": ["", "?status=draft"],
+        "/loading/plans/{number}": ["", "?placements=true"],
+        "/loading/container-types": ["", "?include_inactive=true"],
+        "/communications": ["", "?customer=EXP001", "?open_only=false"],
+    }
+    for method, path in sorted(api_operations()):
+        if method != "GET":
+            continue
+        short = path.removeprefix(base)
+        if "{" in short and short.split("}")[0] + "}" not in fill:
+            raise AssertionError(f"the crawl does not know how to fill GET {path}")
+        records = fill.get(short.split("}")[0] + "}", [{}]) if "{" in short else [{}]
+        if short.count("{") == 2 and "/attachments/" in short:  # a file of an order
+            key = short.rsplit("{", 1)[1].rstrip("}")
+            records = [{"number": s.orders[0], key: pk} for pk in s.attachments]
+        for kw in records:
+            for q in queries.get(short, [""]):
+                yield path, base + short.format(**kw) + q
+
+
+def crawl_api(http: Http, token: str, s: Seeded, found: Findings) -> set[tuple[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    for path, url in api_gets(s):
+        seen.add(("GET", path))
+        status, kind, text = http.call("GET", url, token)
+        assert status in (200, 403, 404), (url, status, text[:300])
+        found.check(f"GET {url}", text, kind)
+    amounts = {"amount": TOO_MUCH, "cod_amount": TOO_MUCH, "cod_collected": TOO_MUCH}
+    body = amounts | {
+        "reference": "CRAWL",
+        "received_by": "收货人",
+        "proof_reference": "POD-CRAWL",
+        "comment": "crawl",
+    }
+    for number in s.orders:
+        for action in [*services.ACTION_VERBS, "no_such_action"]:
+            url = f"/api/v1/orders/{number}/actions/{action}"
+            route = action if action in services.ACTION_VERBS else "{action}"
+            seen.add(("POST", f"/api/v1/orders/{{number}}/actions/{route}"))
+            status, kind, text = http.call("POST", url, token, body)
+            found.check(f"POST {url}", text, kind)
+        # a file sent as JSON is refused; the refusal must not carry an amount either
+        seen.add(("POST", "/api/v1/orders/{number}/attachments"))
+        url = f"/api/v1/orders/{number}/attachments"
+        status, kind, text = http.call("POST", url, token, body)
+        found.check(f"POST {url}", text, kind)
+        for payment in ("deposit", "balance"):
+            seen.add(("POST", "/api/v1/orders/{number}/payments"))
+            url = f"/api/v1/orders/{number}/payments"
+            sent = {"kind": payment, "amount": TOO_MUCH}
+            status, kind, text = http.call("POST", url, token, sent)
+            found.check(f"POST {url} {payment}", text, kind)
+        seen.add(("PATCH", "/api/v1/orders/{number}"))
+        status, kind, text = http.call(
+            "PATCH", f"/api/v1/orders/{number}", token, {"reason": "crawl", "customer_po": "CRAWL"}
+        )
+        found.check(f"PATCH /api/v1/orders/{number}", text, kind)
+    for number in s.plans:
+        seen.add(("POST", "/api/v1/loading/plans/{number}/close"))
+        status, kind, text = http.call("POST", f"/api/v1/loading/plans/{number}/close", token, {})
+        found.check(f"POST /api/v1/loading/plans/{number}/close", text, kind)
+    for pk in s.attachments:  # last: a removal takes the file away
+        seen.add(("DELETE", "/api/v1/orders/{number}/attachments/{attachment_id}"))
+        url = f"/api/v1/orders/{s.orders[0]}/attachments/{pk}"
+        status, kind, text = http.call("DELETE", url, token, None)
+        found.check(f"DELETE {url}", text, kind)
+    return seen
+
+
+# ---- the rule itself (gendan/prices.py) ----------------------------------------------------------
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def test_a_declared_reason_is_said_without_its_amount(users, english):
+    from gendan.errors import DomainError, Reason, refused
+    from gendan.prices import error_text, redact_error_body, redact_reasons
+
+    reason = Reason("deposit_not_received", "Deposit not received: 1,380.60 USD outstanding.")
+    error = refused([reason, Reason("other", "Over 12.50 CNY")], action="release")
+    body = redact_error_body(error.as_dict(), users["warehouse"])
+    assert body == {
+        "code": "deposit_not_received",
+        "message": "Deposit not received.",
+        "details": {
+            "action": "release",
+            "reasons": [
+                {"code": "deposit_not_received", "message": "Deposit not received."},
+                {"code": "other", "message": "Over [amount hidden]"},
+            ],
+        },
+    }
+    assert redact_error_body(error.as_dict(), users["finance"]) == error.as_dict()
+    assert redact_reasons([reason.as_dict()], users["driver"])[0]["message"] == (
+        "Deposit not received."
+    )
+    overpaid = DomainError("overpayment", "Over-payment refused: 5 is more than the 3 still owed.")
+    assert error_text(overpaid, users["driver"]) == "The amount is more than is still owed."
+    assert error_text(overpaid, None) == "The amount is more than is still owed."
+
+
+def test_payloads_and_free_text_lose_their_amounts(users, english):
+    from gendan.prices import hide_amounts, redact_payload, redact_text
+
+    payload = {"action": "deliver", "cod_collected": "45678.91", "penalty": "200.00", "n": 3}
+    assert redact_payload(payload, users["driver"]) == {"action": "deliver", "n": 3}
+    assert redact_payload(payload, users["cashier"]) == payload
+    assert redact_text("客户电汇 12,345.67 USD，另付¥500、200元", users["qc"]) == (
+        "客户电汇 [amount hidden]，另付[amount hidden]、[amount hidden]"
+    )
+    assert hide_amounts("BC-101 100 箱，40HQ，SO-2026-000001，2026-12-01") == (
+        "BC-101 100 箱，40HQ，SO-2026-000001，2026-12-01"
+    )
+
+
+def test_a_code_is_declared_once():
+    from gendan import prices
+
+    with pytest.raises(ValueError, match="declared twice"):
+        prices.declare({"deposit_not_received": "other words"})
+    assert {"deposit_not_received", "not_paid", "overpayment", "credit_limit_exceeded"} | {
+        "cod_mismatch"
+    } == prices.priced_codes()
+
+
+# ---- the crawl -----------------------------------------------------------------------------------
+
+
+def test_every_page_is_crawled():
+    """A new page without a way to fill its parameters fails here, not silently."""
+    names = set(web_routes())
+    assert {"today", "order_detail", "document_pdf", "loading_sheet_pdf"} <= names
+    empty = Seeded(
+        ["SO-1"],
+        [("SO-1", "delivery_note", "DN-1")],
+        ["C"],
+        ["P"],
+        ["T"],
+        [1],
+        ["L"],
+        attachments=[1],
+        notifications=[1],
+    )
+    covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
+    assert names - covered == set()
+
+
+def test_every_endpoint_is_crawled():
+    operations = api_operations()
+    assert API_WRITES_SENT <= operations
+    classified = {op for op in operations if op[0] == "GET"} | API_WRITES_SENT
+    assert operations - classified - set(API_WRITES_NOT_SENT) == set()
+
+
+def crawl_as(who: str, world: Any, live_server: Any) -> tuple[Findings, set[Any], set[Any]]:
+    s = seed(world)
+    user = _user(world, who)
+    found = Findings(s.sentinels)
+    client = Client(headers={"Accept-Language": "zh-hans"})
+    client.force_login(user)
+    pages = crawl_pages(client, s, found)
+    http = Http(live_server.url)
+    endpoints = crawl_api(http, http.token(user.username), s, found)
+    return found, pages, endpoints
+
+
+@pytest.mark.parametrize("who", [*BLIND_ROLES, ALL_BUT_PRICES])
+def test_no_amount_reaches_a_price_blind_role(who, world, live_server):
+    if who != ALL_BUT_PRICES:
+        assert Perm.VIEW_PRICES not in ROLE_PERMS[Role(world.users[who].groups.get().name)]
+    found, pages, endpoints = crawl_as(who, world, live_server)
+    assert pages == set(web_routes()) - {"logout", "set_language"}
+    assert endpoints == {op for op in api_operations() if op[0] == "GET"} | API_WRITES_SENT
+    assert set(found.read) == {"html", "json", "pdf"} | (
+        {"xlsx"} if who == ALL_BUT_PRICES else set()
+    )
+    assert found.leaks == [], "\n".join(found.leaks)
+
+
+def test_the_crawl_finds_the_sentinels_for_a_role_that_sees_prices(world, live_server):
+    """The detector is not blind: the merchandiser reads the sentinels on the cockpit, in the
+    API and in the proforma invoice's PDF."""
+    found, _, _ = crawl_as("merch", world, live_server)
+
+    def seen(where: str, sentinel: Decimal) -> bool:
+        return any(
+            leak.startswith(where) and leak.endswith(f"sentinel {sentinel}") for leak in found.leaks
+        )
+
+    assert seen("GET /orders/SO-", SENTINEL_PRICE)  # the cockpit
+    assert seen("GET /orders/SO-", SENTINEL_PAYMENT)
+    assert seen("GET /orders/SO-", SENTINEL_COD)
+    assert seen("GET /api/v1/orders/SO-", SENTINEL_PRICE)
+    assert seen("GET /orders/export.xlsx", SENTINEL_PRICE)
+    proforma = [leak for leak in found.leaks if "/proforma_invoice/" in leak and ".pdf:" in leak]
+    assert any(leak.endswith(f"sentinel {SENTINEL_PRICE}") for leak in proforma)
