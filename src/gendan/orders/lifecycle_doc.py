@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.utils import translation
 
 from gendan import extensions
-from gendan.orders import inputs, workflow
+from gendan.orders import inputs, stages, workflow
 
 HEADER = """# The order's life
 
@@ -123,4 +123,38 @@ def _render(exclude: frozenset[str]) -> str:
     for k in sorted(extensions.registry.event_kinds.values(), key=lambda k: (k.app, k.code)):
         if k.app not in exclude:
             out.append(f"| `{k.code}` ({k.label}) | {k.app} |")
+    out.extend(_way_forward())
     return "\n".join(out) + "\n"
+
+
+def _way_forward() -> list[str]:
+    """`stages.LIFE` as every plan walks it: the way the seeder writes and the demo takes."""
+    seen: dict[int, dict[str, set[str]]] = {}
+    for plan in stages.every_plan():
+        taken = [i for i, stage in enumerate(stages.LIFE) if stage.taken(plan)]
+        for i, step in zip(taken, stages.walk(plan), strict=True):
+            row = seen.setdefault(i, {"moves": set(), "stamps": set(), "skipped": set()})
+            row["moves"].add(f"`{step.source}` → `{step.target}`")
+            row["stamps"].update(f"`{f}`" for f in step.stamps)
+        for i in set(range(len(stages.LIFE))) - set(taken):
+            seen.setdefault(i, {"moves": set(), "stamps": set(), "skipped": set()})
+            seen[i]["skipped"].add("yes")
+    out = ["\n## The way forward (`orders/stages.py`: what the seeder writes, the demo takes)\n"]
+    out.append(
+        "| # | action | from → to (over every plan) | stamps it sets | skipped by some orders |"
+    )
+    out.append("|---|---|---|---|---|")
+    for i, stage in enumerate(stages.LIFE):
+        row = seen[i]
+        action = f"`{stage.action}`" + (
+            " (by the services, after the step before)" if stage.auto else ""
+        )
+        moves = ", ".join(sorted(row["moves"])) or "—"
+        stamps = ", ".join(sorted(row["stamps"])) or "—"
+        out.append(
+            f"| {i + 1} | {action} | {moves} | {stamps} | {'yes' if row['skipped'] else 'no'} |"
+        )
+    detours = ", ".join(f"`{a}` → `{stages.DETOUR_TO[a]}`" for a in stages.DETOURS)
+    off = ", ".join(f"`{a}`" for a in stages.OFF_PATH)
+    out.append(f"\nDetours from where the order stands: {detours}. Off the way: {off}.")
+    return out
