@@ -82,7 +82,9 @@ LIFE: tuple[Stage, ...] = (
     Stage(
         action="release",
         lands=_release_lands,
-        passes=lambda p: () if p.production else ("production",),
+        passes=lambda p: (
+            () if p.production else ("production", "balance") if p.prepaid else ("production",)
+        ),
     ),
     Stage(
         action="complete_production",

@@ -74,7 +74,10 @@ def on_release(step: Any) -> dict[str, Any]:
     production is done at once."""
     notice = issue_notice(order=step.order, quantities=step.data["unreserved"], actor=step.actor)
     if notice is None:
-        step.order.production_done_at = step.order.released_at
+        order = step.order
+        order.production_done_at = order.released_at
+        if order.balance_due <= 0:  # paid in full already: ready to ship, as after production
+            order.ready_to_ship_at = order.released_at
     return {"production_notice": notice.number if notice else None}
 
 

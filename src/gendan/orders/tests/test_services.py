@@ -280,3 +280,17 @@ def test_a_salesperson_cannot_touch_another_salespersons_order(world):
     with pytest.raises(DomainError) as err:
         services.submit_order(order_number=order.number, actor=other)
     assert err.value.kind == Kind.NOT_FOUND
+
+
+def test_an_order_paid_in_full_and_covered_by_stock_is_ready_to_ship_with_its_stamp(world):
+    """Released from stock with nothing left to pay, the order passes production and the
+    balance at once: the checklist's stamps say so (ready_to_ship_at was left empty)."""
+    customer = world.customers["EXP001"]
+    customer.deposit_percent = 100
+    customer.save()
+    order = world.order(customer="EXP001", lines=[("BC-101", 1, "12.50")], to=Status.SIGNED)
+    services.confirm_deposit(order_number=order.number, actor=world.users["finance"])
+    released = services.release_order(order_number=order.number, actor=world.users["merch"])
+    assert released.status == Status.READY_TO_SHIP
+    assert released.production_done_at == released.released_at
+    assert released.ready_to_ship_at == released.released_at
