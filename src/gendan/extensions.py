@@ -83,6 +83,12 @@ class SectionData:
     def more(self) -> int:
         return max(0, self.count - len(self.rows))
 
+    @classmethod
+    def page(cls, qs: Any, limit: int) -> SectionData:
+        """A queryset's count and first ``limit`` rows: two queries (one when it is empty)."""
+        count = qs.count()
+        return cls(count=count, rows=list(qs[:limit]) if count else [])
+
 
 @dataclass(frozen=True)
 class TodaySection:

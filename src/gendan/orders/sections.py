@@ -42,12 +42,6 @@ def _orders(actor: Any) -> QuerySet[Order]:
     )
 
 
-def _page(qs: QuerySet[Any], limit: int) -> SectionData:
-    """Two queries: the count, then the first rows when there are any."""
-    count = qs.count()
-    return SectionData(count=count, rows=list(qs[:limit]) if count else [])
-
-
 def _list_url(bucket: Bucket, review: Review, user: Any) -> str:
     """The order list showing (a superset of) the bucket: its statuses, dates and people."""
     params: list[tuple[str, str]] = [("status", s) for s in bucket.list_status]
@@ -86,21 +80,21 @@ def review(actor: Any, today: date, limit: int, request: Any = None) -> SectionD
 
 def to_sign_for_finance(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     qs = _orders(actor).filter(status=S.SUBMITTED, finance_signed_at__isnull=True)
-    return _page(qs, limit)
+    return SectionData.page(qs, limit)
 
 
 def to_sign_as_manager(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     qs = _orders(actor).filter(status=S.SUBMITTED, manager_signed_at__isnull=True)
-    return _page(qs, limit)
+    return SectionData.page(qs, limit)
 
 
 def deposits_to_confirm(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     qs = _orders(actor).filter(status=S.DEPOSIT_REQUESTED, deposit_due__gt=F("paid_amount"))
-    return _page(qs, limit)
+    return SectionData.page(qs, limit)
 
 
 def balances_to_confirm(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return _page(_orders(actor).filter(status=S.BALANCE_REQUESTED), limit)
+    return SectionData.page(_orders(actor).filter(status=S.BALANCE_REQUESTED), limit)
 
 
 def register() -> None:

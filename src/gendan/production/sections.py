@@ -21,8 +21,7 @@ def open_notices(actor: Any, today: date, limit: int, request: Any = None) -> Se
         .select_related("order__customer")
         .order_by("order__delivery_date", "id")
     )
-    count = qs.count()
-    return SectionData(count=count, rows=list(qs[:limit]) if count else [])
+    return SectionData.page(qs, limit)
 
 
 def register() -> None:

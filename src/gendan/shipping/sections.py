@@ -25,19 +25,14 @@ def _notices(actor: Any) -> QuerySet[ShippingNotice]:
     )
 
 
-def _page(qs: QuerySet[Any], limit: int) -> SectionData:
-    count = qs.count()
-    return SectionData(count=count, rows=list(qs[:limit]) if count else [])
-
-
 def slips_to_issue(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     qs = _notices(actor).filter(status="issued", outbound_slip__isnull=True)
-    return _page(qs, limit)
+    return SectionData.page(qs, limit)
 
 
 def notes_to_issue(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     qs = _notices(actor).filter(status="issued", delivery_note__isnull=True)
-    return _page(qs, limit)
+    return SectionData.page(qs, limit)
 
 
 def goods_to_ship(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
@@ -45,12 +40,12 @@ def goods_to_ship(actor: Any, today: date, limit: int, request: Any = None) -> S
     qs = _notices(actor).filter(
         status="issued", outbound_slip__isnull=False, delivery_note__isnull=False
     )
-    return _page(qs, limit)
+    return SectionData.page(qs, limit)
 
 
 def deliveries(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     """Shipments on the road, waiting for the proof of delivery."""
-    return _page(_notices(actor).filter(status="shipped"), limit)
+    return SectionData.page(_notices(actor).filter(status="shipped"), limit)
 
 
 def cash_to_reconcile(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
@@ -64,7 +59,7 @@ def cash_to_reconcile(actor: Any, today: date, limit: int, request: Any = None) 
         .select_related("notice__order__customer", "delivered_by")
         .order_by("delivered_at", "id")
     )
-    data = _page(qs, limit)
+    data = SectionData.page(qs, limit)
     data.extra["cod"] = True
     return data
 
