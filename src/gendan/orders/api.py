@@ -12,12 +12,15 @@ from django.utils.translation import gettext
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from gendan.accounts.guards import permission_denied
 from gendan.accounts.permissions import Perm
 from gendan.apiconventions import ErrorOut, caller, errors, expected_version, idempotent
 from gendan.errors import DomainError, Kind
 from gendan.orders import inputs, selectors, services, workflow
 from gendan.orders.entry import LineInput
 from gendan.orders.errors import Code
+from gendan.orders.excel import export_orders as run_export
+from gendan.orders.excel import import_orders as run_import
 from gendan.orders.models import Incoterm
 from gendan.parties.models import Channel
 from gendan.prices import redact_payload, redact_reasons, redact_text
@@ -460,8 +463,6 @@ class ImportReport(Schema):
 @router.post("/import", response={200: ImportReport, **errors(403), 422: ImportReport | ErrorOut})
 def import_orders(request: HttpRequest, file: File[UploadedFile]):
     """Import an .xlsx in the documented template; any bad row imports nothing (422 with every error)."""
-    from gendan.orders.excel import import_orders as run_import
-
     report = run_import(file, actor=caller(request))
     return Status(
         (422 if report.errors else 200), {"imported": report.imported, "errors": report.errors}
@@ -471,8 +472,6 @@ def import_orders(request: HttpRequest, file: File[UploadedFile]):
 @router.get("/export.xlsx", response={200: None, **errors(403)})
 def export_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
     """The orders of the filter as .xlsx, in the import template's format."""
-    from gendan.orders.excel import export_orders as run_export
-
     actor = caller(request)
     f = selectors.OrderFilter(**filters.dict(exclude={"cursor", "limit"}))
     content = run_export(selectors.filter_orders(actor, f), actor=actor, filters=asdict(f))
@@ -590,8 +589,6 @@ def list_payments(request: HttpRequest, number: str):
     actor = caller(request)
     order = selectors.get_order_for(actor, number)
     if not actor.can(Perm.VIEW_PRICES):
-        from gendan.accounts.guards import permission_denied
-
         raise permission_denied(Perm.VIEW_PRICES)
     return [payment_out(p) for p in order.payments.all()]
 

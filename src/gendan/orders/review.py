@@ -23,6 +23,7 @@ from gendan.accounts.permissions import Perm, Role
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.selectors import visible_orders
 from gendan.orders.workflow import OPEN, SHIPPABLE, Status, missing_signatures, waiting_for
+from gendan.parties.selectors import visible_communications
 
 S = Status
 BUCKET_LIMIT = 50
@@ -79,8 +80,6 @@ def review_orders(actor: Any, f: ReviewFilter, *, team: bool) -> QuerySet[Order]
 
 
 def review_communications(actor: Any, f: ReviewFilter, *, team: bool) -> QuerySet[Any]:
-    from gendan.parties.selectors import visible_communications
-
     qs = visible_communications(actor)
     if not team:
         if actor.can(Perm.VIEW_ALL):

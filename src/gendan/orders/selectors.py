@@ -15,6 +15,7 @@ from gendan.accounts.permissions import Perm
 from gendan.errors import invalid, not_found
 from gendan.orders import workflow
 from gendan.orders.models import Order, OrderLine
+from gendan.timeline.models import Event
 
 
 def visible_orders(actor: Any) -> QuerySet[Order]:
@@ -39,8 +40,6 @@ def get_order_for(actor: Any, number: str, *, detail: bool = False) -> Order:
 
 
 def with_detail(qs: QuerySet[Order]) -> QuerySet[Order]:
-    from gendan.timeline.models import Event
-
     production_notices = Order.related_model("production_notices")._default_manager
     shipping_notices = Order.related_model("shipping_notices")._default_manager
     return qs.select_related("finance_signed_by", "manager_signed_by").prefetch_related(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from gendan import extensions
 from gendan.accounts.guards import step, verb, workflow_verb
+from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind, invalid, refused
 from gendan.finance import rules as payments
@@ -30,9 +31,10 @@ from gendan.numbering.services import next_number
 from gendan.orders import inputs, locks, workflow
 from gendan.orders.entry import CheckedLine, LineInput, Problems, check_dates, check_lines, money
 from gendan.orders.errors import Code
-from gendan.orders.models import Order, OrderLine, OrderRevision
+from gendan.orders.models import Incoterm, Order, OrderLine, OrderRevision
 from gendan.outbox import services as outbox
-from gendan.parties.models import Customer
+from gendan.parties.models import Channel, Customer
+from gendan.parties.selectors import visible_customers
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -157,14 +159,10 @@ def transition(
 
 
 def _visible_customer(actor: Any, code: str) -> Customer | None:
-    from gendan.parties.selectors import visible_customers
-
     return visible_customers(actor).filter(code=code).first()
 
 
 def _user(username: str | None) -> Any:
-    from gendan.accounts.models import User
-
     if not username:
         return None
     return User.objects.filter(username=username, is_active=True).first()
@@ -250,9 +248,6 @@ def enter_order(
     )
     if merch_user is None:
         problems.add("merchandiser", gettext("A merchandiser is required."))
-    from gendan.orders.models import Incoterm
-    from gendan.parties.models import Channel
-
     if channel and channel not in Channel.values:
         problems.add("channel", gettext("Unknown channel “%(value)s”.") % {"value": channel})
     if incoterm and incoterm not in Incoterm.values:
