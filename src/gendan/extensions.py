@@ -3,8 +3,10 @@
 The kernel owns this registry and the apps fill it in their ``ready()``: the conditions they add
 to a transition of the order's life, the order kinds that waive some conditions, the sections of
 Today and the panels of the order cockpit they draw (each with the roles it is for), their named
-permissions (and the roles that hold them), their timeline event kinds, navigation entries and
-URL routes. ``orders`` and ``web`` read the registry; they never import a contributing app.
+permissions (and the roles that hold them), their timeline event kinds, navigation entries,
+the effects they run inside a transition and the verbs of the actions they own (an app's pages
+are its own ``urls`` module, which ``web/urls.py`` finds). ``orders`` and ``web`` read the
+registry; they never import a contributing app.
 
 Contributions are plain data, validated when registered, so a typo fails at start-up and not on
 the first page that reads it. Tests add a contribution for a block with ``temporarily()``.
@@ -167,7 +169,6 @@ class Registry:
     permissions: dict[str, PermissionDecl] = field(default_factory=dict)
     event_kinds: dict[str, EventKindDecl] = field(default_factory=dict)
     nav: dict[str, NavEntry] = field(default_factory=dict)
-    routes: dict[str, list[Any]] = field(default_factory=dict)
     action_verbs: dict[str, Callable[..., Any]] = field(default_factory=dict)
     effects: list[Effect] = field(default_factory=list)
 
@@ -257,12 +258,6 @@ def add_nav_entry(
     registry.nav[url_name] = NavEntry(label, url_name, app, perms, order)
 
 
-def add_routes(*, app: str, patterns: list[Any]) -> None:
-    """URL patterns of an app's pages, mounted under the shell's ``web:`` namespace."""
-    _unique(registry.routes, app, "routes of app")
-    registry.routes[app] = list(patterns)
-
-
 def add_action_verb(*, action: str, verb: Callable[..., Any], app: str) -> None:
     """The service verb of an action of the order's life that another app owns (shipping's
     notices, slips, delivery notes...): the API's endpoint and the cockpit's button call it."""
@@ -329,7 +324,6 @@ def temporarily(register: Callable[[], None]) -> Iterator[None]:
         permissions=dict(registry.permissions),
         event_kinds=dict(registry.event_kinds),
         nav=dict(registry.nav),
-        routes={k: list(v) for k, v in registry.routes.items()},
         action_verbs=dict(registry.action_verbs),
         effects=list(registry.effects),
     )

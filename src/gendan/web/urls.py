@@ -1,22 +1,28 @@
-"""Every page of the workbench, in the `web` namespace: the shell's own pages, then each app's
-pages from that app's urls module (the app owns its routes and its views)."""
+"""Every page of the workbench, in the `web` namespace: the shell's own pages, then the pages of
+each installed app that has a `urls` module (the app owns its routes and its views; a new app
+adds its pages without editing this file)."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.module_loading import module_has_submodule
 
-from gendan import extensions
-from gendan.attachments import urls as attachments_urls
-from gendan.catalog import urls as catalog_urls
-from gendan.exports import urls as exports_urls
-from gendan.loading import urls as loading_urls
-from gendan.notifications import urls as notifications_urls
-from gendan.orders import urls as orders_urls
-from gendan.outbox import urls as outbox_urls
-from gendan.parties import urls as parties_urls
-from gendan.shipping import urls as shipping_urls
 from gendan.web import views
 
 app_name = "web"
+
+
+def _app_pages() -> list:
+    """The urlpatterns of every gendan app but the shell, in INSTALLED_APPS order."""
+    pages: list = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gendan.") or config.name == "gendan.web":
+            continue
+        if module_has_submodule(config.module, "urls"):
+            pages += import_module(f"{config.name}.urls").urlpatterns
+    return pages
 
 
 urlpatterns = [
@@ -27,15 +33,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
-    *orders_urls.urlpatterns,
-    *shipping_urls.urlpatterns,
-    *parties_urls.urlpatterns,
-    *catalog_urls.urlpatterns,
-    *loading_urls.urlpatterns,
-    *attachments_urls.urlpatterns,
-    *outbox_urls.urlpatterns,
-    *notifications_urls.urlpatterns,
-    *exports_urls.urlpatterns,
+    *_app_pages(),
 ]
-# the pages of apps that declare them through the registry (gendan.extensions.add_routes)
-urlpatterns += [p for patterns in extensions.registry.routes.values() for p in patterns]

@@ -280,3 +280,19 @@ def test_the_query_count_does_not_grow_with_lines_or_other_orders(client, world)
     counts["12 lines, 30 others"] = _queries(client, merch, big.number)
     assert len(set(counts.values())) == 1, counts
     assert next(iter(counts.values())) <= 40, counts
+
+
+def test_the_page_keeps_to_the_action_schema_like_the_api(client, world):
+    """A reference longer than the API's schema allows is refused on the page too, with a clear
+    message, and nothing is written."""
+    order = world.order(to=Status.DEPOSIT_REQUESTED)
+    client.force_login(world.users["finance"])
+    response = client.post(
+        reverse("web:order_action", args=[order.number, "confirm_deposit"]),
+        {"reference": "R" * 101, "version": order.version},
+        follow=True,
+        headers=EN,
+    )
+    text = response.content.decode()
+    assert "is not accepted: too long, too large or out of range." in text
+    assert Order.objects.get(pk=order.pk).paid_amount == order.paid_amount

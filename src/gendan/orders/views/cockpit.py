@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError
 
 from gendan import extensions, prices
 from gendan.accounts.permissions import Perm
@@ -66,6 +67,15 @@ FIELD_LABELS = {
     "amount": gettext_lazy("Amount"),
     "special_material": gettext_lazy("Special raw-material requirement"),
     "packing_requirement": gettext_lazy("Packing requirement"),
+    # the inputs of the actions' forms
+    "reference": gettext_lazy("Reference"),
+    "reason": gettext_lazy("Reason"),
+    "received_by": gettext_lazy("Received by"),
+    "proof_reference": gettext_lazy("Proof of delivery"),
+    "cod_collected": gettext_lazy("Cash collected"),
+    "received_on": gettext_lazy("Received on"),
+    "ship_date": gettext_lazy("Ship date"),
+    "notice": gettext_lazy("Shipping notice"),
 }
 MONEY_FIELDS = frozenset({"total_amount", "deposit_due", "unit_price", "amount"})
 
@@ -399,7 +409,20 @@ def _params(request: HttpRequest, action: str) -> tuple[dict[str, Any], list[str
     missing = services.missing_parameters(action, kwargs)
     if missing:
         problems.append(_("Missing field: %(fields)s.") % {"fields": ", ".join(missing)})
-    return kwargs, problems
+    if problems:
+        return kwargs, problems
+    # the limits of the action's schema hold on the page as on the API (lengths, ranges, digits)
+    try:
+        checked = workflow.BY_ACTION[action].input.model_validate(kwargs)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            problems.append(
+                _("“%(field)s” is not accepted: too long, too large or out of range.")
+                % {"field": FIELD_LABELS.get(name, name)}
+            )
+        return kwargs, problems
+    return checked.model_dump(exclude_unset=True), problems
 
 
 @login_required
