@@ -19,26 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from gendan.accounts.permissions import Role
 from gendan.errors import Reason
 
-#: The roles of MISSION.md, by code (the labels live in accounts.permissions.Role).
-ROLES = frozenset(
-    {
-        "salesperson",
-        "merchandiser",
-        "sales_manager",
-        "finance",
-        "cashier",
-        "production",
-        "warehouse",
-        "purchaser",
-        "qc",
-        "driver",
-        "regional_manager",
-        "customer_service",
-        "admin",
-    }
-)
+#: The roles of MISSION.md, by code (accounts.permissions.Role holds them and their labels).
+ROLES = frozenset(Role.values)
 
 
 class RegistryError(ValueError):

@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from gendan import extensions, prices
-from gendan.accounts.permissions import Perm
 from gendan.accounts.roles import role_names
 from gendan.errors import DomainError
 from gendan.parties.services import complete_follow_up
@@ -39,7 +38,6 @@ def today(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "review": review,
         "busy": any(s["data"].count for s in sections),
-        "show_prices": user.can(Perm.VIEW_PRICES),
     }
     return render(request, "orders/today.html", context)
 
