@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gendan.notifications",
     "gendan.jobs",
     "gendan.exports",
+    "gendan.backups",
     "gendan.web",
 ]
 
