@@ -12,7 +12,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3 python; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean soak
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_312)" ]; then echo "Gendan needs Python 3.12 or newer; none was found on PATH (python3.13, python3.12, python3)." >&2; exit 1; fi
@@ -34,6 +34,15 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/test.sh
+
+# The soak and load test (not part of `make test`): a fresh PostgreSQL database, gunicorn with two
+# workers and one task worker, 20 simulated users for 10 minutes, then the invariants
+# (docs/benchmarks.md, "Soak"). MINUTES=2 USERS=5 make soak for a short trial.
+MINUTES ?= 10
+USERS ?= 20
+soak: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[soak]'
+	$(PY) bench/soak.py --minutes $(MINUTES) --users $(USERS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3
