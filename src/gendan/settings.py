@@ -113,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One authentication backend for every way in (pages, admin, API tokens): it applies the
+# login throttle (accounts.backends).
+AUTHENTICATION_BACKENDS = ["gendan.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -131,9 +134,15 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-# API tokens: lifetime of a new token, and the login throttle.
+# API tokens: lifetime of a new token. The login throttle (pages, admin, API alike): wrong
+# passwords allowed per account and per client address (0 = no address limit) before a lock of
+# GENDAN_LOGIN_LOCK_SECONDS, doubled with each further failure up to 15 minutes.
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
+GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(
+    os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20")
+)
+GENDAN_LOGIN_LOCK_SECONDS = int(os.environ.get("GENDAN_LOGIN_LOCK_SECONDS", "60"))
 
 # Background work (django.tasks): the database backend, run by `gendan worker`; "immediate"
 # runs every task inside the request that enqueues it (tests, one-process setups).
