@@ -2,7 +2,7 @@
 
 gendan demo [--port 8000]     migrate, load the demo data (idempotent), serve on 127.0.0.1
 gendan serve [--port 8000]    serve (development server; use gunicorn in production)
-gendan worker                 run background tasks (loading plans); start one or more
+gendan worker                 run background tasks (supervised, with a heartbeat); one or more
 gendan scheduler              enqueue the periodic jobs when due (one is enough; more are harmless)
 gendan create-token USERNAME  print a new API token for a user
 gendan import-orders FILE     import an .xlsx of orders (all or nothing)
@@ -25,7 +25,6 @@ ALIASES = {
     "import-orders": "import_orders",
     "export-orders": "export_orders",
     "load-demo": "load_demo",
-    "worker": "db_worker",
 }
 
 

@@ -139,9 +139,7 @@ LOGOUT_REDIRECT_URL = "/login/"
 # GENDAN_LOGIN_LOCK_SECONDS, doubled with each further failure up to 15 minutes.
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
-GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(
-    os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20")
-)
+GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20"))
 GENDAN_LOGIN_LOCK_SECONDS = int(os.environ.get("GENDAN_LOGIN_LOCK_SECONDS", "60"))
 
 # Background work (django.tasks): the database backend, run by `gendan worker`; "immediate"
@@ -155,6 +153,9 @@ TASKS = {
         ),
     }
 }
+
+# A worker whose heartbeat is older than this is stale (/healthz, the admin's list of workers).
+GENDAN_WORKER_STALE_SECONDS = int(os.environ.get("GENDAN_WORKER_STALE_SECONDS", "60"))
 
 # Loading (装柜): processes one loading plan searches in (the engine's search variants share
 # them out; 1 = the worker's own process only).
