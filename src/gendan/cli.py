@@ -42,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         from gendan.engines.container.cli import main as plan
 
         return plan(argv[2:])
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _run(argv, command)
+    except ImproperlyConfigured as exc:  # the settings refuse to load (no secret key, say)
+        print(f"gendan: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str], command: str) -> int:
     from django.core.management import execute_from_command_line
 
     if command == "demo":

@@ -65,7 +65,7 @@ def _throttled(wait: timedelta) -> DomainError:
 
 def _throttle_keys(username: str, address: str | None) -> list[tuple[str, str, int]]:
     """(scope, key, free failures) the sign-in is counted under."""
-    keys = [
+    keys: list[tuple[str, str, int]] = [
         (ThrottleScope.ACCOUNT, username.strip().lower()[:150], settings.GENDAN_LOGIN_FREE_FAILURES)
     ]
     if address and settings.GENDAN_LOGIN_ADDRESS_FREE_FAILURES > 0:

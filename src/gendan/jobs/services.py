@@ -163,13 +163,16 @@ def record_heartbeat(
     restarts: int = 0,
     last_error: str = "",
     last_error_at: datetime | None = None,
+    started: bool = False,
     stopped: bool = False,
 ) -> None:
-    """A worker's heartbeat: its row says it is alive now (or, `stopped`, that it exited)."""
+    """A worker's heartbeat: its row says it is alive now (`started`: its loop began now;
+    `stopped`: it exited)."""
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
+            **({"started_at": now} if started else {}),
             "hostname": hostname[:255],
             "pid": pid,
             "beat_at": now,

@@ -199,7 +199,7 @@ class SupervisedWorker(Worker):
     def _start_heartbeat(self) -> threading.Thread | None:
         if self.heartbeat <= 0:
             return None
-        self._beat()
+        self._beat(started=True)
         thread = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
         thread.start()
         return thread
@@ -212,7 +212,7 @@ class SupervisedWorker(Worker):
         finally:
             db_connection.close()  # this thread's own connection
 
-    def _beat(self, *, stopped: bool = False) -> None:
+    def _beat(self, *, started: bool = False, stopped: bool = False) -> None:
         try:
             services.record_heartbeat(
                 worker_id=self.worker_id,
@@ -224,6 +224,7 @@ class SupervisedWorker(Worker):
                 restarts=self.restarts,
                 last_error=self.last_error,
                 last_error_at=self.last_error_at,
+                started=started,
                 stopped=stopped,
             )
         except DatabaseError as exc:  # the next beat tries again; a stale row is the alarm
