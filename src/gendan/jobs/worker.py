@@ -131,9 +131,15 @@ class SupervisedWorker(Worker):
         self.running_task = True
         self.task_id = str(db_task_result.id)
         try:
-            task = db_task_result.task
-            task_result = db_task_result.task_result
-            sender = type(task.get_backend())
+            try:
+                task = db_task_result.task
+                task_result = db_task_result.task_result
+                sender = type(task.get_backend())
+            except Exception as exc:  # the task cannot be loaded (moved, renamed, bad arguments)
+                self.failed += 1
+                log.exception("worker %s: task %s cannot be loaded", self.worker_id, self.task_id)
+                self._record(partial(db_task_result.set_failed, exc))
+                return
             task_started.send(sender=sender, task_result=task_result)
             try:
                 if task.takes_context:

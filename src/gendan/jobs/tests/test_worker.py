@@ -101,6 +101,17 @@ def test_a_locked_database_or_a_lost_connection_does_not_end_the_loop(monkeypatc
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_task_that_cannot_be_loaded_is_marked_failed_and_the_next_one_runs():
+    gone, after = echo.enqueue("x"), echo.enqueue("after")
+    DBTaskResult.objects.filter(pk=gone.id).update(task_path="gendan.jobs.tests.nowhere.task")
+    worker = a_worker()
+    worker.run()
+    failed = DBTaskResult.objects.get(pk=gone.id)
+    assert failed.status == "FAILED" and "nowhere" in failed.traceback
+    assert outcome(after) == ("SUCCESSFUL", "after")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_task_whose_connection_is_cut_is_still_recorded_and_the_next_one_runs():
     if connection.vendor != "postgresql":
         pytest.skip("a server-side cut of the connection is PostgreSQL's")

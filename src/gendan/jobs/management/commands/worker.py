@@ -53,6 +53,9 @@ class Command(DbWorkerCommand):
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
             run_with_reloader(worker.run)
-        else:
-            worker.configure_signals()
+            return
+        worker.configure_signals()
+        try:
             worker.run()
+        finally:
+            worker.reset_signals()  # a command called in-process leaves the caller's signals be
