@@ -9,6 +9,7 @@ worker runs in a thread of its own, which a supervisor outside (systemd) cannot 
 from __future__ import annotations
 
 import os
+import signal
 from argparse import ArgumentParser
 from typing import Any
 
@@ -54,8 +55,11 @@ class Command(DbWorkerCommand):
                 worker.configure_signals()
             run_with_reloader(worker.run)
             return
+        caught = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if s]
+        before = {s: signal.getsignal(s) for s in caught}
         worker.configure_signals()
         try:
             worker.run()
         finally:
-            worker.reset_signals()  # a command called in-process leaves the caller's signals be
+            for sig, handler in before.items():  # a command called in-process leaves them be
+                signal.signal(sig, handler)
