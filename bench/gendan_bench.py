@@ -348,6 +348,8 @@ def lives(count: int) -> float:
 def _worker(count: int, url: str, queue: Any) -> None:
     os.environ["GENDAN_DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gendan.settings")
+    # a local measurement: the settings want a key when DEBUG is off (as measured)
+    os.environ.setdefault("GENDAN_SECRET_KEY", "bench-only-key-not-a-secret")
     import django
 
     django.setup()

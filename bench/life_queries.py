@@ -34,6 +34,8 @@ def main() -> int:
     if args.db:
         os.environ["GENDAN_DATABASE_URL"] = args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gendan.settings")
+    # a local measurement: the settings want a key when DEBUG is off (as measured)
+    os.environ.setdefault("GENDAN_SECRET_KEY", "bench-only-key-not-a-secret")
     import django
 
     django.setup()

@@ -18,10 +18,10 @@ echo "== mypy (django-stubs) on the engines, services, selectors and the workflo
 $VENV/bin/mypy
 
 echo "== migrations are complete"
-GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
+GENDAN_DEBUG=1 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan makemigrations --check --dry-run >/dev/null
 
 echo "== docs/lifecycle.md is current"
-GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan lifecycle --check
+GENDAN_DEBUG=1 GENDAN_DATABASE_URL="sqlite:///:memory:" $VENV/bin/gendan lifecycle --check
 
 if CHROMIUM=$(command -v chromium || command -v chromium-browser); then
   export GENDAN_CHROMIUM="$CHROMIUM"

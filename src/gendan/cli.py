@@ -2,7 +2,7 @@
 
 gendan demo [--port 8000]     migrate, load the demo data (idempotent), serve on 127.0.0.1
 gendan serve [--port 8000]    serve (development server; use gunicorn in production)
-gendan worker                 run background tasks (loading plans); start one or more
+gendan worker                 run background tasks (supervised, with a heartbeat); one or more
 gendan scheduler              enqueue the periodic jobs when due (one is enough; more are harmless)
 gendan create-token USERNAME  print a new API token for a user
 gendan import-orders FILE     import an .xlsx of orders (all or nothing)
@@ -25,7 +25,6 @@ ALIASES = {
     "import-orders": "import_orders",
     "export-orders": "export_orders",
     "load-demo": "load_demo",
-    "worker": "db_worker",
 }
 
 
@@ -43,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         from gendan.engines.container.cli import main as plan
 
         return plan(argv[2:])
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _run(argv, command)
+    except ImproperlyConfigured as exc:  # the settings refuse to load (no secret key, say)
+        print(f"gendan: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str], command: str) -> int:
     from django.core.management import execute_from_command_line
 
     if command == "demo":

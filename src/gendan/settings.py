@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -26,10 +28,46 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("GENDAN_DEBUG", False)
 SECRET_KEY = os.environ.get("GENDAN_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("GENDAN_REQUIRE_SECRET", "") == "1":
-        raise RuntimeError("GENDAN_SECRET_KEY must be set in production.")
+    if not DEBUG:
+        # Sessions, CSRF tokens and password resets are signed with it: no default in production.
+        raise ImproperlyConfigured(
+            "GENDAN_SECRET_KEY is not set. Set it to a long random value (50 characters or "
+            "more), or set GENDAN_DEBUG=1 for development."
+        )
     SECRET_KEY = "gendan-insecure-development-key-change-me"
 ALLOWED_HOSTS = env_list("GENDAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# HTTPS (GENDAN_HTTPS=1 in production): redirect plain HTTP, send HSTS, secure cookies only.
+# Behind a proxy that ends TLS, GENDAN_PROXY_SSL_HEADER names the header it sets
+# (X-Forwarded-Proto) so that a request it forwarded over HTTPS counts as secure.
+HTTPS = env_bool("GENDAN_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("GENDAN_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GENDAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("GENDAN_HSTS_PRELOAD", True)
+if _proxy_header := os.environ.get("GENDAN_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("GENDAN_CSRF_TRUSTED_ORIGINS", "")
+
+# Content-Security-Policy (Django's CSP middleware), on every page: scripts only from this site
+# or with the response's nonce (templates write nonce="{{ csp_nonce }}"), nothing framed,
+# posted or fetched elsewhere. Styles may be inline: the charts are SVG with their own <style>,
+# and a few pages set a colour or width in a style attribute.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +111,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -92,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "gendan.web.navigation.shell",
             ],
         },
@@ -114,6 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One authentication backend for every way in (pages, admin, API tokens): it applies the
+# login throttle (accounts.backends).
+AUTHENTICATION_BACKENDS = ["gendan.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -132,9 +175,13 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-# API tokens: lifetime of a new token, and the login throttle.
+# API tokens: lifetime of a new token. The login throttle (pages, admin, API alike): wrong
+# passwords allowed per account and per client address (0 = no address limit) before a lock of
+# GENDAN_LOGIN_LOCK_SECONDS, doubled with each further failure up to 15 minutes.
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
+GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20"))
+GENDAN_LOGIN_LOCK_SECONDS = int(os.environ.get("GENDAN_LOGIN_LOCK_SECONDS", "60"))
 
 # Background work (django.tasks): the database backend, run by `gendan worker`; "immediate"
 # runs every task inside the request that enqueues it (tests, one-process setups).
@@ -147,6 +194,9 @@ TASKS = {
         ),
     }
 }
+
+# A worker whose heartbeat is older than this is stale (/healthz, the admin's list of workers).
+GENDAN_WORKER_STALE_SECONDS = int(os.environ.get("GENDAN_WORKER_STALE_SECONDS", "60"))
 
 # Loading (装柜): processes one loading plan searches in (the engine's search variants share
 # them out; 1 = the worker's own process only).

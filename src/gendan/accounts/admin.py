@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from gendan.accounts.models import ApiToken, User
+from gendan.accounts.forms import AdminSignInForm
+from gendan.accounts.models import ApiToken, LoginThrottle, User
+
+# The admin signs in through the same throttle as the pages and the API.
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)
@@ -22,3 +26,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "last_used_at",
     )
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Who is locked out, and why; deleting a row lifts its lock."""
+
+    list_display = ("scope", "key", "failures", "locked_until", "last_failure_at")
+    list_filter = ("scope",)
+    search_fields = ("key",)
+    readonly_fields = ("scope", "key", "failures", "last_failure_at")

@@ -47,13 +47,29 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class LoginThrottle(models.Model):
-    """Failed logins per username: each failure beyond the free ones doubles the wait."""
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("account")
+    ADDRESS = "address", _("client address")
 
-    username = models.CharField(max_length=150, unique=True)
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins of one account, or from one client address, on every way in (pages,
+    API, admin): past the free ones the account (or the address) is locked, each further
+    failure doubling the lock (accounts.services.check_sign_in)."""
+
+    scope = models.CharField(max_length=10, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=150)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_scope_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.failures}"
 
 
 class IdempotencyRecord(models.Model):

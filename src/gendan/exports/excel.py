@@ -16,6 +16,7 @@ from gendan.exports.models import ExportFormat, ExportKind, ExportRecord
 from gendan.exports.permissions import ExportPerm
 from gendan.exports.selectors import ExportFilter
 from gendan.exports.services import record_export
+from gendan.exports.sheets import append_row
 
 
 @verb(ExportPerm.VIEW_EXPORT_LOG)
@@ -25,7 +26,8 @@ def export_export_log(
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("Export log")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             gettext("Exported at"),
             gettext("Exported by"),
@@ -33,11 +35,12 @@ def export_export_log(
             gettext("Format"),
             gettext("Rows"),
             gettext("Filters"),
-        ]
+        ],
     )
     count = 0
     for r in records.iterator(chunk_size=1000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 timezone.localtime(r.at).replace(tzinfo=None),
                 r.actor.username,
@@ -45,7 +48,7 @@ def export_export_log(
                 r.fmt,
                 r.rows,
                 ", ".join(f"{k}={v}" for k, v in r.filters.items()),
-            ]
+            ],
         )
         count += 1
     out = BytesIO()

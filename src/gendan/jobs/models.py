@@ -39,3 +39,30 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period} ({self.status})"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running `gendan worker`: it writes `beat_at` every few seconds while its loop
+    takes tasks (or runs one), so a worker that stopped taking tasks shows as stale (/healthz,
+    the admin's list of workers)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    beat_at = models.DateTimeField(_("last heartbeat"), default=timezone.now, db_index=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    task_id = models.CharField(_("running task"), max_length=64, blank=True)
+    tasks_done = models.PositiveIntegerField(_("tasks run"), default=0)
+    tasks_failed = models.PositiveIntegerField(_("tasks failed"), default=0)
+    restarts = models.PositiveIntegerField(_("loop restarts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id[:8]})"

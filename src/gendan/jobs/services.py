@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from gendan.accounts.guards import step
 from gendan.jobs import errors, locks, registry
-from gendan.jobs.models import JobRun, RunStatus
+from gendan.jobs.models import JobRun, RunStatus, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -149,3 +149,40 @@ def _record_failure(
             )
     except Exception:
         log.exception("Could not record the failure of %s for %s", job, period)
+
+
+@step
+def record_heartbeat(
+    *,
+    worker_id: str,
+    hostname: str,
+    pid: int,
+    task_id: str = "",
+    done: int = 0,
+    failed: int = 0,
+    restarts: int = 0,
+    last_error: str = "",
+    last_error_at: datetime | None = None,
+    started: bool = False,
+    stopped: bool = False,
+) -> None:
+    """A worker's heartbeat: its row says it is alive now (`started`: its loop began now;
+    `stopped`: it exited)."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            **({"started_at": now} if started else {}),
+            "hostname": hostname[:255],
+            "pid": pid,
+            "beat_at": now,
+            "stopped_at": now if stopped else None,
+            "task_id": task_id[:64],
+            "tasks_done": done,
+            "tasks_failed": failed,
+            "restarts": restarts,
+            "last_error": last_error,
+            "last_error_at": last_error_at,
+        },
+        create_defaults={"started_at": now},
+    )

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from gendan.accounts.guards import verb
 from gendan.exports.models import ExportFormat, ExportKind
 from gendan.exports.services import record_export
+from gendan.exports.sheets import append_row
 from gendan.loading.models import CountingError
 from gendan.loading.permissions import LoadingPerm
 from gendan.prices import redact_text, sees_prices
@@ -25,7 +26,8 @@ def export_counting_errors(
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("Counting errors")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             gettext("Recorded at"),
             gettext("Person"),
@@ -39,12 +41,13 @@ def export_counting_errors(
             gettext("Currency"),
             gettext("Note"),
             gettext("Recorded by"),
-        ]
+        ],
     )
     count = 0
     shows = sees_prices(actor)  # the penalty is an amount
     for e in rows.iterator(chunk_size=1000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 timezone.localtime(e.recorded_at).replace(tzinfo=None),
                 e.person.username,
@@ -58,7 +61,7 @@ def export_counting_errors(
                 e.currency if shows else None,
                 redact_text(e.note, actor),
                 e.recorded_by.username,
-            ]
+            ],
         )
         count += 1
     out = BytesIO()

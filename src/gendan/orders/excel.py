@@ -23,6 +23,7 @@ from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError
 from gendan.exports.models import ExportFormat, ExportKind
 from gendan.exports.services import record_export
+from gendan.exports.sheets import append_row
 from gendan.orders.entry import LineInput
 from gendan.orders.services import enter_order
 from gendan.prices import sees_prices
@@ -277,7 +278,7 @@ def export_orders(orders: Any, *, actor: Any, filters: dict[str, Any] | None = N
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append(list(HEADER))
+    append_row(sheet, list(HEADER))
     count = 0
     rows = 0
     qs = (
@@ -289,7 +290,8 @@ def export_orders(orders: Any, *, actor: Any, filters: dict[str, Any] | None = N
         count += 1
         for line in order.lines.all():
             rows += 1
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     order.number,
                     order.customer.code,
@@ -309,11 +311,11 @@ def export_orders(orders: Any, *, actor: Any, filters: dict[str, Any] | None = N
                     line.unit_price if prices else None,
                     line.special_material,
                     line.packing_requirement,
-                ]
+                ],
             )
     help_sheet = book.create_sheet("help 说明")
     for column in HEADER:
-        help_sheet.append([column, HELP[column]])
+        append_row(help_sheet, [column, HELP[column]])
     buffer = io.BytesIO()
     book.save(buffer)
     record_export(

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.module_loading import module_has_submodule
 
+from gendan.accounts.forms import SignInForm
 from gendan.web import views
 
 app_name = "web"
@@ -28,7 +29,9 @@ def _app_pages() -> list:
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,6 +4,7 @@ thumbnail, download the fax, remove the photo."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from gendan.attachments.tests.samples import FAX_PDF
 from gendan.web.tests.conftest import screenshot, sign_in
@@ -32,8 +33,9 @@ def test_attach_see_download_and_remove_on_the_cockpit(browser_page, world, tmp_
     page.set_input_files("[data-testid=attach-photo]", str(photo))
     page.click("[data-testid=attach-submit]")
     page.wait_for_selector("[data-testid=attachment-thumbnail]")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=attachment-thumbnail]').naturalWidth === 320"
+    # (expect, not a wait_for_function string: the pages' CSP allows no eval)
+    expect(page.locator("[data-testid=attachment-thumbnail]")).to_have_js_property(
+        "naturalWidth", 320
     )
     screenshot(page, "attachments-phone")
     with page.expect_download() as download_info:
@@ -52,4 +54,4 @@ def test_attach_see_download_and_remove_on_the_cockpit(browser_page, world, tmp_
     page.locator(
         "li:has([data-testid=attachment-thumbnail]) [data-testid=attachment-remove]"
     ).click()
-    page.wait_for_function("document.querySelectorAll('[data-attachment]').length === 1")
+    expect(page.locator("[data-attachment]")).to_have_count(1)

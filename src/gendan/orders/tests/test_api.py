@@ -530,7 +530,7 @@ def test_tokens_throttling_expiry_revocation_and_the_command(http, world):
     assert throttled.status == 429, throttled.body
     assert throttled.body["code"] == "too_many_attempts"
     assert int(throttled.headers["Retry-After"]) >= 1
-    LoginThrottle.objects.filter(username="merch").update(
+    LoginThrottle.objects.filter(key="merch").update(
         locked_until=timezone.now() + timedelta(minutes=5)
     )
     locked = http.post("/auth/token", None, {"username": "merch", "password": DEMO_PASSWORD})

@@ -145,3 +145,84 @@ def test_cli_refuses_unknown_problems(tmp_path):
     src = tmp_path / "sample.txt"
     src.write_text(SAMPLE, encoding="ascii")
     assert main(["--br", str(src), "--problems", "5", "--out", str(tmp_path / "p.json")]) == 2
+
+
+def _run(tmp_path, text: str | bytes, *extra: str) -> int:
+    src = tmp_path / "bad.txt"
+    if isinstance(text, bytes):
+        src.write_bytes(text)
+    else:
+        src.write_text(text, encoding="ascii")
+    return main(["--br", str(src), "--out", str(tmp_path / "p.json"), *extra])
+
+
+@pytest.mark.parametrize(
+    ("text", "problems", "says"),
+    [
+        ("", "1", "bad.txt: the file is empty"),
+        ("   \n\n", "1", "bad.txt: the file is empty"),
+        (
+            SAMPLE[: SAMPLE.index(" 2 110")],
+            "1",
+            "line 6: the file ends where problem 1: a box line",
+        ),
+        (
+            SAMPLE.replace(" 2 110 0 43 1 25 1 33", " 2 110 0 43"),
+            "1",
+            "line 6: problem 1: a box line",
+        ),
+        (SAMPLE.replace("587 233 220", "587 x 220"), "1", "line 3: problem 1: the container's"),
+        (
+            SAMPLE.replace("587 233 220", "587 0 220"),
+            "1",
+            "line 3: problem 1: container dimensions",
+        ),
+        ("two\n", "1", "line 1: the number of problems: expected whole numbers"),
+        (
+            SAMPLE.replace("3 92 1 81 1 55 1 39", "3 92 1 81 1 55 2 39"),
+            "1",
+            "line 7: problem 1, box 3: flags",
+        ),
+        (b"1\n\xff\n", "1", "not a text file"),
+    ],
+)
+def test_a_malformed_file_is_one_line_naming_file_and_line_and_exit_2(
+    tmp_path, capsys, text, problems, says
+):
+    assert _run(tmp_path, text, "--problems", problems) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"plan-container: {tmp_path / 'bad.txt'}: ")
+    assert says in err
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_a_missing_file_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["--br", str(tmp_path / "none.txt"), "--out", str(tmp_path / "p.json")]) == 2
+    assert capsys.readouterr().err == f"plan-container: {tmp_path / 'none.txt'}: no such file\n"
+
+
+def test_a_carton_larger_than_the_container_is_warned_about(tmp_path, capsys):
+    text = "1\n 1 0\n 100 60 50\n 2\n 1 30 1 20 1 10 1 2\n 2 120 1 70 1 55 1 3\n"
+    assert _run(tmp_path, text, "--problems", "1", "--time-limit", "0.2", "--quiet") == 0
+    err = capsys.readouterr().err
+    assert err == (
+        f"plan-container: warning: {tmp_path / 'bad.txt'}: problem 1, box 2 (120x70x55, "
+        "3 cartons) fits the container (100x60x50) in no allowed orientation; it is left out\n"
+    )
+    plans = json.loads((tmp_path / "p.json").read_text())["plans"]
+    assert {p["type"] for p in plans[0]["placements"]} == {1}
+
+
+def test_a_carton_that_fits_only_lying_down_but_must_stand_is_warned_about(tmp_path, capsys):
+    # 70 tall does not fit the 50 high container; lying down it would, but only height may stand
+    text = "1\n 1 0\n 100 60 50\n 1\n 1 40 0 40 0 70 1 1\n"
+    assert _run(tmp_path, text, "--problems", "1", "--time-limit", "0.2", "--quiet") == 0
+    assert "box 1 (40x40x70, 1 cartons)" in capsys.readouterr().err
+
+
+def test_a_bad_problem_range_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        _run(tmp_path, SAMPLE, "--problems", "one")
+    assert stop.value.code == 2
+    assert "not a list of problem numbers: 'one'" in capsys.readouterr().err
