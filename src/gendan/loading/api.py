@@ -53,7 +53,9 @@ def save_container_type(request: HttpRequest, code: str, data: ContainerTypeIn):
     return container_type_out(ct)
 
 
-class LineIn(Schema):
+class PlanLineIn(Schema):
+    """An order line picked for a loading plan (not an order's own line: orders' LineIn)."""
+
     order: str = Field(min_length=1, max_length=20)
     line: int = Field(ge=1, le=100_000, description="The order's line number")
     quantity: int | None = Field(None, ge=1, le=10_000_000, description="Null: all not shipped")
@@ -61,7 +63,7 @@ class LineIn(Schema):
 
 class PlanIn(Schema):
     notices: list[str] = Field([], max_length=50, description="Shipping notice numbers")
-    lines: list[LineIn] = Field(
+    lines: list[PlanLineIn] = Field(
         [], max_length=500, description="Order lines picked before any shipping notice"
     )
     orders: list[str] = Field(
