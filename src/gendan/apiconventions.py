@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Schema
@@ -104,6 +105,21 @@ class DecimalLimitsJsonSchema(NinjaGenerateJsonSchema):
                 branch["pattern"] = pattern
         json_schema["description"] = words
         return json_schema
+
+
+def page_by_key(
+    qs: QuerySet[Any], *, key: str, after: Any, limit: int
+) -> tuple[list[Any], str | None]:
+    """Keyset pagination on one unique field (``"-id"`` for newest first): a page of `limit`
+    rows after the cursor and the cursor of the next page, a deep page costing what the first
+    does."""
+    name = key.removeprefix("-")
+    qs = qs.order_by(key)
+    if after is not None and after != "":
+        qs = qs.filter(**{f"{name}__{'lt' if key.startswith('-') else 'gt'}": after})
+    rows = list(qs[: limit + 1])
+    cursor = str(getattr(rows[limit - 1], name)) if len(rows) > limit else None
+    return rows[:limit], cursor
 
 
 def caller(request: HttpRequest) -> Any:

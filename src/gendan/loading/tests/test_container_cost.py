@@ -63,14 +63,14 @@ def test_the_page_has_no_cost_column_for_a_price_blind_role(client, costly, worl
     page = client.get("/loading/container-types/").content.decode()
     assert 'data-type="40HQ"' in page
     assert "76543" not in page
-    assert "<th class=\"num\">费用</th>" not in page and ">Cost<" not in page
+    assert '<th class="num">费用</th>' not in page and ">Cost<" not in page
 
 
 def test_the_page_shows_the_cost_to_the_merchandiser(client, costly, world):
     client.force_login(world.users["merch"])
     page = client.get("/loading/container-types/", headers={"Accept-Language": "zh-hans"})
     text = page.content.decode()
-    assert "76543.21" in text and "<th class=\"num\">费用</th>" in text
+    assert "76543.21" in text and '<th class="num">费用</th>' in text
 
 
 def _blind_editor(world):
