@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from gendan.accounts import services
 from gendan.accounts.assignment import ASSIGNABLE_ROLES, assignable_people
@@ -20,9 +20,9 @@ people_router = Router(tags=["people"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = ""
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    name: str = Field("", max_length=100, description="What the token is for (shown in lists)")
 
 
 class TokenOut(Schema):
