@@ -226,8 +226,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
                 "details": {"errors": []},
             },
         )
-    if isinstance(exc.__cause__, RequestDataTooBig):
-        return on_body_too_big(request, exc.__cause__)
     if exc.status_code == 400:  # ninja's "Cannot parse request body": invalid input like any other
         return error_response(
             request,
