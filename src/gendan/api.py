@@ -1,25 +1,33 @@
 """The JSON API: one NinjaAPI mounting each app's router under /api/v1/.
 
 Domain errors are mapped here, once: {"code", "message", "details"} with 409 for a refused gate,
-422 for invalid input, 403, 404, 412 for a stale write and 429 when sign-in is throttled.
+422 for invalid input, 403, 404, 412 for a stale write, 413 for a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE and 429 when sign-in is throttled. A path under /api/v1/ that names
+no operation answers the same 404 body as a record that is not there.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+import ninja.openapi.schema
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
+from gendan.accounts.api import people_router
 from gendan.accounts.api import router as accounts_router
 from gendan.accounts.services import user_for_token
+from gendan.apiconventions import DecimalLimitsJsonSchema, validation_body
 from gendan.attachments.api import router as attachments_router
 from gendan.catalog.api import router as catalog_router
 from gendan.errors import DomainError, Kind
@@ -65,12 +73,50 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class LoneSurrogate(ValueError):
+    """A JSON string with half of a UTF-16 pair (``"\\ud800"``): no database can store it."""
+
+
+def _check_text(value: Any) -> None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise LoneSurrogate(value) from exc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+
+
+class TextParser(Parser):
+    """JSON bodies whose every string is text UTF-8 can hold; ninja answers a failure 400,
+    which `on_http_error` says as invalid input."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        _check_text(data)
+        return data
+
+
+# The published document says the digits a decimal field takes (ninja's generator, which the
+# OpenAPI module reads at call time, extended; see apiconventions.DecimalLimitsJsonSchema).
+ninja.openapi.schema.NinjaGenerateJsonSchema = DecimalLimitsJsonSchema  # type: ignore[misc]
+
 api = NinjaAPI(
     title="Gendan API",
     version="1",
-    description="Gendan (跟单): order follow-up. Errors are {code, message, details}.",
+    description=(
+        "Gendan (跟单): order follow-up. Errors are {code, message, details}. Writes that move "
+        "money take an `Idempotency-Key` header (a retry gets the first answer); writes to an "
+        "order take `If-Match` with its ETag (a stale one answers 412)."
+    ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=TextParser(),
 )
 
 
@@ -90,21 +136,40 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [
-        {
-            "loc": [str(p) for p in e.get("loc", [])],
-            "msg": str(e.get("msg", "")),
-            "type": str(e.get("type", "")),
-        }
-        for e in exc.errors
-    ]
-    where = ".".join(errors[0]["loc"]) if errors else ""
-    message = gettext("Invalid input at %(where)s: %(msg)s") % {
-        "where": where,
-        "msg": errors[0]["msg"] if errors else "",
-    }
+    return error_response(request, 422, validation_body(exc.errors))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return error_response(
-        request, 422, {"code": "invalid_input", "message": message, "details": {"errors": errors}}
+        request,
+        413,
+        {
+            "code": "request_too_large",
+            "message": gettext(
+                "The request body is larger than %(limit)s bytes; send less at a time "
+                "(files go as uploads)."
+            )
+            % {"limit": limit},
+            "details": {"limit_bytes": limit},
+        },
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_parts(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(
+        request,
+        413,
+        {
+            "code": "request_too_large",
+            "message": gettext("The request has too many fields or files."),
+            "details": {},
+        },
     )
 
 
@@ -148,6 +213,19 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, LoneSurrogate):
+        return error_response(
+            request,
+            422,
+            {
+                "code": "invalid_text",
+                "message": gettext(
+                    "The request holds a character that is not text (half of a UTF-16 "
+                    "surrogate pair, such as \\ud800)."
+                ),
+                "details": {"errors": []},
+            },
+        )
     if exc.status_code == 400:  # ninja's "Cannot parse request body": invalid input like any other
         return error_response(
             request,
@@ -163,14 +241,32 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+def unknown_path(request: HttpRequest, path: str) -> HttpResponse:
+    """Any path under /api/v1/ that names no operation: the JSON 404, not the site's page."""
+    return on_404(request, Http404(path))
+
+
+def api_root(request: HttpRequest) -> HttpResponse:
+    """/api/v1/ itself names no operation either (the document is /api/v1/openapi.json)."""
+    return on_404(request, Http404("/"))
+
+
 def mount() -> None:
     api.add_router("/auth", accounts_router)
+    api.add_router("/people", people_router)
     api.add_router("/", parties_router)
     api.add_router("/", catalog_router)
     api.add_router("/orders", orders_router)
     api.add_router("/orders", attachments_router)
     api.add_router("/loading", loading_router)
     api.add_router("/exports", exports_router)
+    # last, so that every operation above is matched first; not part of the document
+    rest = Router()
+    for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):
+        rest.api_operation(
+            ["GET", "POST", "PUT", "PATCH", "DELETE"], pattern, auth=None, include_in_schema=False
+        )(view)
+    api.add_router("/", rest)
 
 
 mount()

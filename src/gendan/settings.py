@@ -218,6 +218,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The largest request body Django reads into memory (a JSON body; a file upload does not count):
+# over it the API answers 413 request_too_large. Django's default, 2.5 MB, unless set.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("GENDAN_MAX_BODY_BYTES", 2_621_440))
 GENDAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("GENDAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 GENDAN_ATTACHMENT_TYPES = env_list(
     "GENDAN_ATTACHMENT_TYPES", "pdf,jpeg,png,webp,heic,xlsx,docx,txt"

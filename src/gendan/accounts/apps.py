@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from gendan.accounts import roles
+        from gendan.accounts import assignment, roles
+
+        assignment.register()
 
         # Framework plumbing: keep the role groups in step with ROLE_PERMS after each migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

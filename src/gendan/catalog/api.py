@@ -5,9 +5,10 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from gendan.apiconventions import caller, errors
+from gendan.apiconventions import caller, errors, page_by_key
 from gendan.catalog import selectors, services
 from gendan.catalog.selectors import get_product
+from gendan.codes import CODE_PATTERN
 from gendan.errors import not_found
 from gendan.inventory.models import Warehouse
 from gendan.inventory.services import adjust_stock as adjust
@@ -37,7 +38,12 @@ class ProductBase(Schema):
 
 
 class ProductIn(ProductBase):
-    code: str = Field(min_length=1, max_length=40)
+    code: str = Field(
+        min_length=1,
+        max_length=40,
+        pattern=CODE_PATTERN,
+        description="Letters, digits, “-”, “_” and “.”, starting with a letter or a digit.",
+    )
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -73,18 +79,22 @@ def product_out(p) -> dict:
     return {f: getattr(p, f) for f in FIELDS}
 
 
-@router.get("/products", response={200: list[ProductOut], **errors()})
+class ProductPage(Schema):
+    items: list[ProductOut]
+    next_cursor: str | None
+
+
+@router.get("/products", response={200: ProductPage, **errors()})
 def list_products(
     request: HttpRequest,
-    q: str | None = None,
-    after: str | None = None,
+    q: str | None = Query(None, max_length=100),
+    after: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
 ):
-    """Products by code; `q` looks in code, name and model (look-up as you type)."""
-    qs = selectors.products(q=q).order_by("code")
-    if after:
-        qs = qs.filter(code__gt=after)
-    return [product_out(p) for p in qs[:limit]]
+    """Products by code; `q` looks in code, name and model (look-up as you type). Pass
+    `after` = `next_cursor` for the next page."""
+    rows, cursor = page_by_key(selectors.products(q=q), key="code", after=after, limit=limit)
+    return {"items": [product_out(p) for p in rows], "next_cursor": cursor}
 
 
 @router.post("/products", response={201: ProductOut, **errors(403)})
@@ -117,10 +127,10 @@ class StockOut(Schema):
 
 
 class AdjustmentIn(Schema):
-    product: str
+    product: str = Field(min_length=1, max_length=40)
     delta: int = Field(ge=-1_000_000_000, le=1_000_000_000)
     note: str = Field(min_length=1, max_length=200)
-    warehouse: str | None = None
+    warehouse: str | None = Field(None, max_length=20)
 
 
 def stock_out(s) -> dict:
@@ -134,12 +144,24 @@ def stock_out(s) -> dict:
     }
 
 
-@router.get("/stock", response={200: list[StockOut], **errors()}, tags=["stock"])
+class StockPage(Schema):
+    items: list[StockOut]
+    next_cursor: str | None
+
+
+@router.get("/stock", response={200: StockPage, **errors()}, tags=["stock"])
 def list_stock(
-    request: HttpRequest, product: str | None = None, limit: int = Query(200, ge=1, le=1000)
+    request: HttpRequest,
+    product: str | None = Query(None, max_length=40),
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(200, ge=1, le=1000),
 ):
-    """Finished-goods stock per product and warehouse, with what is reserved."""
-    return [stock_out(s) for s in selectors.stock_rows(product=product)[:limit]]
+    """Finished-goods stock per product and warehouse, with what is reserved. Pass `after` =
+    `next_cursor` for the next page."""
+    rows, cursor = page_by_key(
+        selectors.stock_rows(product=product), key="id", after=after, limit=limit
+    )
+    return {"items": [stock_out(s) for s in rows], "next_cursor": cursor}
 
 
 @router.post(

@@ -5,9 +5,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gendan.codes import code_validator
+
 
 class Product(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     series = models.CharField(_("series"), max_length=100, blank=True)
     model = models.CharField(_("model"), max_length=100, blank=True)

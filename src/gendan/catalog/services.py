@@ -11,6 +11,7 @@ from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.catalog.models import Product
 from gendan.catalog.selectors import get_product
+from gendan.codes import CODE_MESSAGE, is_valid_code
 from gendan.errors import invalid
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
@@ -67,6 +68,8 @@ def create_product(*, actor: User, code: str, **values: Any) -> Product:
     values = {k: v for k, v in values.items() if k in PRODUCT_FIELDS and v is not None}
     if not code.strip():
         raise invalid("code_required", gettext("The code is required."), field="code")
+    if not is_valid_code(code.strip()):
+        raise invalid("invalid_code", str(CODE_MESSAGE), field="code")
     _check({"name": values.get("name", ""), **values})
     try:
         with transaction.atomic(durable=True):

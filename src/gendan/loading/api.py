@@ -9,11 +9,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from gendan.apiconventions import caller, errors
+from gendan.apiconventions import caller, errors, page_by_key
 from gendan.loading import selectors
 from gendan.loading.models import ContainerType, CountingError, LoadingPlan
 from gendan.loading.services import container_types, counting_errors, counts, plans
-from gendan.prices import redact_text, sees_prices
+from gendan.prices import redact_payload, redact_text, sees_prices
 
 router = Router(tags=["loading"])
 
@@ -28,32 +28,72 @@ class ContainerTypeIn(Schema):
     door_height_mm: int = Field(ge=1, le=5_000)
     max_payload_kg: int = Field(ge=1, le=100_000)
     balance_tolerance_mm: int | None = Field(None, ge=0, le=30_000)
-    cost: Decimal = Field(Decimal("1"), ge=0, max_digits=12, decimal_places=2)
+    cost: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="What one costs to ship (an amount); absent: unchanged (1 for a new type).",
+    )
     active: bool = True
 
 
-class ContainerTypeOut(ContainerTypeIn):
+class ContainerTypeOut(Schema):
     code: str
+    name: str
+    kind: str
+    inside_length_mm: int
+    inside_width_mm: int
+    inside_height_mm: int
+    door_width_mm: int
+    door_height_mm: int
+    max_payload_kg: int
+    balance_tolerance_mm: int | None
+    cost: Decimal | None = Field(
+        None, description="An amount: absent for those who may not see prices."
+    )
+    active: bool
 
 
-def container_type_out(ct: ContainerType) -> dict[str, Any]:
-    return {f: getattr(ct, f) for f in ContainerTypeOut.model_fields}
+class ContainerTypePage(Schema):
+    items: list[ContainerTypeOut]
+    next_cursor: str | None
 
 
-@router.get("/container-types", response={200: list[ContainerTypeOut], **errors()})
-def list_container_types(request: HttpRequest, include_inactive: bool = False):
-    return [
-        container_type_out(ct) for ct in selectors.container_types(active_only=not include_inactive)
-    ]
+def container_type_out(ct: ContainerType, actor: Any) -> dict[str, Any]:
+    """A container type; its cost is an amount, left out by the price rule (loading declares
+    ``cost`` a money key in its errors module) for those who may not see prices."""
+    return redact_payload({f: getattr(ct, f) for f in ContainerTypeOut.model_fields}, actor)
 
 
-@router.put("/container-types/{code}", response={200: ContainerTypeOut, **errors(403)})
+@router.get("/container-types", response={200: ContainerTypePage, **errors()}, exclude_unset=True)
+def list_container_types(
+    request: HttpRequest,
+    include_inactive: bool = False,
+    after: str | None = Query(None, max_length=20),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """Container and truck types by code. Pass `after` = `next_cursor` for the next page."""
+    qs = selectors.container_types(active_only=not include_inactive)
+    rows, cursor = page_by_key(qs, key="code", after=after, limit=limit)
+    actor = caller(request)
+    return {"items": [container_type_out(ct, actor) for ct in rows], "next_cursor": cursor}
+
+
+@router.put(
+    "/container-types/{code}",
+    response={200: ContainerTypeOut, **errors(403)},
+    exclude_unset=True,
+)
 def save_container_type(request: HttpRequest, code: str, data: ContainerTypeIn):
-    ct = container_types.save_container_type(actor=caller(request), code=code, **data.dict())
-    return container_type_out(ct)
+    actor = caller(request)
+    ct = container_types.save_container_type(actor=actor, code=code, **data.dict())
+    return container_type_out(ct, actor)
 
 
-class LineIn(Schema):
+class PlanLineIn(Schema):
+    """An order line picked for a loading plan (not an order's own line: orders' LineIn)."""
+
     order: str = Field(min_length=1, max_length=20)
     line: int = Field(ge=1, le=100_000, description="The order's line number")
     quantity: int | None = Field(None, ge=1, le=10_000_000, description="Null: all not shipped")
@@ -61,7 +101,7 @@ class LineIn(Schema):
 
 class PlanIn(Schema):
     notices: list[str] = Field([], max_length=50, description="Shipping notice numbers")
-    lines: list[LineIn] = Field(
+    lines: list[PlanLineIn] = Field(
         [], max_length=500, description="Order lines picked before any shipping notice"
     )
     orders: list[str] = Field(
@@ -309,19 +349,29 @@ def counting_error_out(e: CountingError, actor: Any) -> dict[str, Any]:
 
 
 class RegisterFilter(Schema):
-    person: str | None = None
+    person: str | None = Field(None, max_length=150)
     since: date | None = None
     until: date | None = None
+    after: int | None = Field(None, ge=1, description="`next_cursor` of the page before")
+    limit: int = Field(100, ge=1, le=500)
+
+
+class CountingErrorPage(Schema):
+    items: list[CountingErrorOut]
+    next_cursor: str | None
 
 
 @router.get(
     "/counting-errors",
-    response={200: list[CountingErrorOut], **errors(403)},
+    response={200: CountingErrorPage, **errors(403)},
     exclude_unset=True,
 )
 def list_counting_errors(request: HttpRequest, filters: Query[RegisterFilter]):
-    rows = selectors.counting_errors(caller(request), **filters.dict())[:500]
-    return [counting_error_out(e, caller(request)) for e in rows]
+    """The register, the last recorded first. Pass `after` = `next_cursor` for the next page."""
+    actor = caller(request)
+    qs = selectors.counting_errors(actor, **filters.dict(exclude={"after", "limit"}))
+    rows, cursor = page_by_key(qs, key="-id", after=filters.after, limit=filters.limit)
+    return {"items": [counting_error_out(e, actor) for e in rows], "next_cursor": cursor}
 
 
 @router.post(

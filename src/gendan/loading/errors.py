@@ -37,5 +37,6 @@ def refuse(code: str, message: str, **details: Any) -> DomainError:
     return DomainError(code, message, kind=Kind.REFUSED, details=details)
 
 
-# the penalty of a counting error is an amount (its event's payload carries it)
-prices.declare(payload_keys=("penalty",))
+# the penalty of a counting error is an amount (its event's payload carries it), and so is what
+# a container type costs to ship (the API's container types, their history)
+prices.declare(payload_keys=("penalty", "cost"))

@@ -391,6 +391,8 @@ def container_type_edit(request: HttpRequest, code: str | None = None) -> HttpRe
     if code and existing is None:
         raise Http404(code)
     form = ContainerTypeForm(request.POST or None, instance=existing)
+    if not prices.sees_prices(request.user):  # the cost is an amount: kept as it is, never shown
+        del form.fields["cost"]
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "code"}
         try:

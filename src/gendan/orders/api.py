@@ -14,7 +14,14 @@ from ninja.files import UploadedFile
 
 from gendan.accounts.guards import permission_denied
 from gendan.accounts.permissions import Perm
-from gendan.apiconventions import ErrorOut, caller, errors, expected_version, idempotent
+from gendan.apiconventions import (
+    ErrorOut,
+    caller,
+    documented_headers,
+    errors,
+    expected_version,
+    idempotent,
+)
 from gendan.errors import DomainError, Kind
 from gendan.orders import inputs, selectors, services, workflow
 from gendan.orders.entry import LineInput
@@ -47,8 +54,21 @@ class OrderIn(Schema):
     contract_date: date
     delivery_date: date
     lines: list[LineIn] = Field(min_length=1, max_length=500)
-    salesperson: str | None = None
-    merchandiser: str | None = None
+    salesperson: str | None = Field(
+        None,
+        description=(
+            "Username; absent: the customer's salesperson. Only a merchandiser or a sales "
+            "manager may name someone other than themselves (else 409 `assign_not_allowed`); "
+            "GET /api/v1/people?role=salesperson lists whom you may name."
+        ),
+    )
+    merchandiser: str | None = Field(
+        None,
+        description=(
+            "Username; required unless you are a merchandiser yourself (then it is you): "
+            "GET /api/v1/people?role=merchandiser lists them."
+        ),
+    )
     channel: Channel | None = None
     currency: str | None = Field(None, min_length=3, max_length=3)
     incoterm: Incoterm | None = None
@@ -223,7 +243,7 @@ class ActionOut(Schema):
     params: list[str]
 
 
-class PaymentIn(Schema):
+class RecordPaymentIn(Schema):
     kind: str = Field(pattern="^(deposit|balance)$")
     amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
     reference: str = Field("", max_length=100)
@@ -440,7 +460,12 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilterIn]):
     return {"items": [summary_out(o, prices) for o in rows], "next_cursor": cursor}
 
 
-@router.post("", response={201: OrderOut, **ERRORS}, exclude_unset=True)
+@router.post(
+    "",
+    response={201: OrderOut, **ERRORS},
+    exclude_unset=True,
+    openapi_extra=documented_headers(idempotent=True),
+)
 def create_order(request: HttpRequest, response: HttpResponse, data: OrderIn):
     """Enter an order with its lines. Send an Idempotency-Key to make a retry safe."""
     actor = caller(request)
@@ -488,7 +513,12 @@ def read_order(request: HttpRequest, response: HttpResponse, number: str):
     return _with_etag(response, _detail(caller(request), number))
 
 
-@router.patch("/{number}", response={200: OrderOut, **ERRORS}, exclude_unset=True)
+@router.patch(
+    "/{number}",
+    response={200: OrderOut, **ERRORS},
+    exclude_unset=True,
+    openapi_extra=documented_headers(if_match=True),
+)
 def amend_order(request: HttpRequest, response: HttpResponse, number: str, data: OrderPatch):
     """Amend: a new revision (the signed one is kept); price, quantity or date changes need the signatures again."""
     actor = caller(request)
@@ -569,6 +599,7 @@ for _transition in workflow.TRANSITIONS:
         exclude_unset=True,
         operation_id=f"order_action_{_transition.action}",
         summary=str(_transition.label),
+        openapi_extra=documented_headers(idempotent=_transition.idempotent, if_match=True),
     )(_action_endpoint(_transition))
 
 
@@ -593,8 +624,15 @@ def list_payments(request: HttpRequest, number: str):
     return [payment_out(p) for p in order.payments.all()]
 
 
-@router.post("/{number}/payments", response={201: OrderOut, **ERRORS}, exclude_unset=True)
-def record_payment(request: HttpRequest, response: HttpResponse, number: str, data: PaymentIn):
+@router.post(
+    "/{number}/payments",
+    response={201: OrderOut, **ERRORS},
+    exclude_unset=True,
+    openapi_extra=documented_headers(idempotent=True, if_match=True),
+)
+def record_payment(
+    request: HttpRequest, response: HttpResponse, number: str, data: RecordPaymentIn
+):
     """Finance records money received: a deposit or a balance. Send an Idempotency-Key."""
     actor = caller(request)
     verb = services.confirm_deposit if data.kind == "deposit" else services.confirm_balance

@@ -43,6 +43,7 @@ class Code(StrEnum):
     INVALID_DATES = "invalid_dates"
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_REFERENCE = "unknown_reference"
+    ASSIGN_NOT_ALLOWED = "assign_not_allowed"
 
 
 # the codes whose message carries an amount, and what those who may not see prices read instead

@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan import extensions
+from gendan.accounts.assignment import ASSIGN_ORDERS, may_name_salesperson
 from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind, invalid, refused
 from gendan.finance import rules as payments
 from gendan.finance import services as finance
+from gendan.finance.currencies import normalise_currency
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
 from gendan.numbering.services import next_number
@@ -168,6 +170,35 @@ def _user(username: str | None) -> Any:
     return User.objects.filter(username=username, is_active=True).first()
 
 
+def checked_currency(problems: Problems, currency: str | None) -> str | None:
+    """The ISO 4217 code `currency` names ("usd" is USD); a problem when it names none."""
+    if not currency:
+        return None
+    code = normalise_currency(currency)
+    if code is None:
+        problems.add(
+            "currency",
+            gettext("“%(value)s” is not an ISO 4217 currency such as CNY or USD.")
+            % {"value": currency},
+        )
+    return code
+
+
+def assignment_refused(salesperson: Any) -> DomainError:
+    """A salesperson files orders in their own name: naming another is the merchandiser's or a
+    manager's act (accounts' ASSIGN_ORDERS). Refused on the page, the API and the import alike."""
+    return DomainError(
+        Code.ASSIGN_NOT_ALLOWED,
+        gettext(
+            "You may file orders only in your own name: assigning one to %(name)s is for a "
+            "merchandiser or a sales manager."
+        )
+        % {"name": salesperson.username},
+        kind=Kind.REFUSED,
+        details={"field": "salesperson", "permission": ASSIGN_ORDERS},
+    )
+
+
 def _write_lines(order: Order, checked: list[CheckedLine]) -> None:
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -243,6 +274,8 @@ def enter_order(
     )
     if sales_user is None:
         problems.add("salesperson", gettext("Unknown user “%(name)s”.") % {"name": salesperson})
+    elif not may_name_salesperson(actor, sales_user):
+        raise assignment_refused(sales_user)
     merch_user = (
         _user(merchandiser) if merchandiser else (actor if actor.can(Perm.RELEASE_ORDER) else None)
     )
@@ -252,8 +285,7 @@ def enter_order(
         problems.add("channel", gettext("Unknown channel “%(value)s”.") % {"value": channel})
     if incoterm and incoterm not in Incoterm.values:
         problems.add("incoterm", gettext("Unknown incoterm “%(value)s”.") % {"value": incoterm})
-    if currency and len(currency) != 3:
-        problems.add("currency", gettext("A currency is a three-letter code such as CNY or USD."))
+    currency = checked_currency(problems, currency)
     check_dates(problems, contract_date, delivery_date)
     checked = check_lines(problems, lines)
     problems.raise_if_any()
@@ -265,7 +297,7 @@ def enter_order(
         salesperson=sales_user,
         merchandiser=merch_user,
         channel=channel or cust.channel,
-        currency=(currency or cust.currency).upper(),
+        currency=currency or cust.currency,
         incoterm=incoterm,
         contract_date=contract_date,
         delivery_date=delivery_date,
@@ -364,6 +396,8 @@ def amend_order(
         new_contract = changes.get("contract_date", order.contract_date)
         new_delivery = changes.get("delivery_date", order.delivery_date)
         check_dates(problems, new_contract, new_delivery)
+        if changes.get("currency"):
+            changes["currency"] = checked_currency(problems, changes["currency"])
         checked = check_lines(problems, lines) if lines is not None else None
         problems.raise_if_any()
         for name, value in changes.items():

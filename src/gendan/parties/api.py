@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from gendan.accounts.permissions import Perm
 from gendan.accounts.selectors import active_user
-from gendan.apiconventions import caller, errors
+from gendan.apiconventions import caller, errors, page_by_key
+from gendan.codes import CODE_PATTERN
+from gendan.errors import invalid
 from gendan.finance.selectors import customer_receivable
 from gendan.parties import selectors, services
 from gendan.parties.models import Channel, CommunicationKind
@@ -25,20 +29,47 @@ class ContactSchema(Schema):
     im: str = Field("", max_length=100)
 
 
+#: the longest free texts a customer keeps (the model's are unbounded text fields)
+ADDRESS_MAX = 500
+NOTES_MAX = 4000
+
+
+def currency_field(default: str | None) -> Any:
+    return Field(
+        default,
+        min_length=3,
+        max_length=3,
+        pattern="^[A-Za-z]{3}$",
+        description="An ISO 4217 code such as CNY or USD, in any case (kept upper-case).",
+    )
+
+
 class CustomerIn(Schema):
-    code: str = Field(min_length=1, max_length=30)
+    code: str = Field(
+        min_length=1,
+        max_length=30,
+        pattern=CODE_PATTERN,
+        description="Letters, digits, “-”, “_” and “.”, starting with a letter or a digit.",
+    )
     name: str = Field(min_length=1, max_length=200)
     channel: Channel
     region: str = Field("", max_length=100)
     province: str = Field("", max_length=100)
-    currency: str = Field("CNY", min_length=3, max_length=3)
+    currency: str = currency_field("CNY")
     deposit_percent: Decimal = Field(Decimal("30"), ge=0, le=100, max_digits=5, decimal_places=2)
     credit_days: int = Field(0, ge=0, le=3650)
     credit_limit: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
-    salesperson: str | None = None
-    address: str = ""
-    notes: str = ""
-    contacts: list[ContactSchema] = []
+    salesperson: str | None = Field(
+        None,
+        max_length=150,
+        description=(
+            "Username; absent: you. Only a merchandiser or a sales manager may name another "
+            "salesperson (GET /api/v1/people?role=salesperson)."
+        ),
+    )
+    address: str = Field("", max_length=ADDRESS_MAX)
+    notes: str = Field("", max_length=NOTES_MAX)
+    contacts: list[ContactSchema] = Field([], max_length=50)
 
 
 class CustomerPatch(Schema):
@@ -46,12 +77,12 @@ class CustomerPatch(Schema):
     channel: Channel | None = None
     region: str | None = Field(None, max_length=100)
     province: str | None = Field(None, max_length=100)
-    currency: str | None = Field(None, min_length=3, max_length=3)
+    currency: str | None = currency_field(None)
     deposit_percent: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     credit_days: int | None = Field(None, ge=0, le=3650)
     credit_limit: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    address: str | None = None
-    notes: str | None = None
+    address: str | None = Field(None, max_length=ADDRESS_MAX)
+    notes: str | None = Field(None, max_length=NOTES_MAX)
 
 
 class CustomerOut(Schema):
@@ -64,7 +95,9 @@ class CustomerOut(Schema):
     deposit_percent: Decimal
     credit_days: int
     credit_limit: Decimal | None = None
-    receivable: Decimal | None = None
+    receivable: Decimal | None = Field(
+        None, description="What the customer owes on orders past production, to the cent."
+    )
     salesperson: str | None
     address: str
     notes: str
@@ -104,9 +137,9 @@ def customer_out(customer, actor, *, receivable: bool = False) -> dict:
 @router.get("/customers", response={200: CustomerPage, **errors()}, exclude_unset=True)
 def list_customers(
     request: HttpRequest,
-    q: str | None = None,
+    q: str | None = Query(None, max_length=100),
     channel: Channel | None = None,
-    after: str | None = None,
+    after: str | None = Query(None, max_length=30),
     limit: int = Query(50, ge=1, le=200),
 ):
     """Customers you may see, ordered by code; pass `after` = the last code for the next page."""
@@ -135,6 +168,12 @@ def create_customer(request: HttpRequest, data: CustomerIn):
     actor = caller(request)
     values = data.dict(exclude={"code", "salesperson", "contacts"})
     salesperson = active_user(data.salesperson) if data.salesperson else None
+    if data.salesperson and salesperson is None:
+        raise invalid(
+            "unknown_user",
+            gettext("Unknown user “%(name)s”.") % {"name": data.salesperson},
+            field="salesperson",
+        )
     customer = services.create_customer(
         actor=actor,
         code=data.code,
@@ -163,10 +202,10 @@ def update_customer(request: HttpRequest, code: str, data: CustomerPatch):
 
 
 class CommunicationIn(Schema):
-    customer: str
+    customer: str = Field(min_length=1, max_length=30)
     kind: CommunicationKind
-    summary: str = Field(min_length=1)
-    order: str | None = None
+    summary: str = Field(min_length=1, max_length=NOTES_MAX)
+    order: str | None = Field(None, max_length=20)
     occurred_at: datetime | None = None
     follow_up_on: date | None = None
 
@@ -197,20 +236,27 @@ def communication_out(c, actor) -> dict:
     }
 
 
+class CommunicationPage(Schema):
+    items: list[CommunicationOut]
+    next_cursor: str | None
+
+
 @router.get(
     "/communications",
-    response={200: list[CommunicationOut], **errors()},
+    response={200: CommunicationPage, **errors()},
     tags=["communications"],
 )
 def list_communications(
     request: HttpRequest,
-    customer: str | None = None,
-    order: str | None = None,
+    customer: str | None = Query(None, max_length=30),
+    order: str | None = Query(None, max_length=20),
     due_by: date | None = None,
     open_only: bool = False,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
     limit: int = Query(100, ge=1, le=500),
 ):
-    """The communication log; `due_by` with `open_only` gives the follow-ups due."""
+    """The communication log, the last logged first; `due_by` with `open_only` gives the follow-ups due.
+    Pass `after` = `next_cursor` for the next page."""
     qs = selectors.visible_communications(caller(request))
     if customer:
         qs = qs.filter(customer__code=customer)
@@ -220,7 +266,11 @@ def list_communications(
         qs = qs.filter(follow_up_on__lte=due_by)
     if open_only:
         qs = qs.filter(done=False)
-    return [communication_out(c, caller(request)) for c in qs[:limit]]
+    items, cursor = page_by_key(qs, key="-id", after=after, limit=limit)
+    return {
+        "items": [communication_out(c, caller(request)) for c in items],
+        "next_cursor": cursor,
+    }
 
 
 @router.post(

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gendan.codes import code_validator
+
 
 class Channel(models.TextChoices):
     EXPORT = "export", _("Export")
@@ -18,7 +20,7 @@ class Channel(models.TextChoices):
 
 
 class Customer(models.Model):
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     region = models.CharField(_("region"), max_length=100, blank=True)

@@ -8,10 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gendan.accounts.assignment import ASSIGN_ORDERS, may_name_salesperson
 from gendan.accounts.guards import verb
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
-from gendan.errors import invalid, not_found
+from gendan.codes import CODE_MESSAGE, is_valid_code
+from gendan.errors import DomainError, Kind, invalid, not_found
+from gendan.finance.currencies import normalise_currency
 from gendan.orders.selectors import visible_orders
 from gendan.parties.models import Channel, Communication, CommunicationKind, Contact, Customer
 from gendan.parties.selectors import get_customer_for, visible_communications
@@ -54,12 +57,16 @@ def _check_customer(values: dict[str, Any]) -> None:
             gettext("The credit limit must not be negative."),
             field="credit_limit",
         )
-    if values.get("currency") is not None and len(str(values["currency"])) != 3:
-        raise invalid(
-            "invalid_currency",
-            gettext("A currency is a three-letter code such as CNY or USD."),
-            field="currency",
-        )
+    if values.get("currency") is not None:
+        currency = normalise_currency(values["currency"])
+        if currency is None:
+            raise invalid(
+                "invalid_currency",
+                gettext("“%(value)s” is not an ISO 4217 currency such as CNY or USD.")
+                % {"value": values["currency"]},
+                field="currency",
+            )
+        values["currency"] = currency
 
 
 @verb(Perm.MANAGE_CUSTOMERS)
@@ -74,9 +81,24 @@ def create_customer(
     values = {k: v for k, v in values.items() if k in CUSTOMER_FIELDS and v is not None}
     if not code.strip():
         raise invalid("code_required", gettext("The code is required."), field="code")
-    _check_customer({"name": values.get("name", ""), **values})
+    if not is_valid_code(code.strip()):
+        raise invalid("invalid_code", str(CODE_MESSAGE), field="code")
+    _check_customer(values)
+    if not str(values.get("name", "")).strip():
+        raise invalid("name_required", gettext("The name is required."), field="name")
     if salesperson is None and not actor.can(Perm.VIEW_ALL):
         salesperson = actor  # a salesperson's new customer is theirs
+    if not may_name_salesperson(actor, salesperson):
+        raise DomainError(
+            "assign_not_allowed",
+            gettext(
+                "You may create customers only for yourself: giving one to %(name)s is for a "
+                "merchandiser or a sales manager."
+            )
+            % {"name": salesperson.username},
+            kind=Kind.REFUSED,
+            details={"field": "salesperson", "permission": ASSIGN_ORDERS},
+        )
     try:
         with transaction.atomic(durable=True):
             customer = Customer.objects.create(code=code.strip(), salesperson=salesperson, **values)

@@ -82,7 +82,10 @@ def test_plan_count_and_close_over_http(http, world, notices):
     assert error.status == 201, error.body
     assert error.body["penalty"] == "200.00" and error.body["difference"] == -2
     register = http.get("/loading/counting-errors?person=warehouse", merch)
-    assert register.status == 200 and [e["id"] for e in register.body] == [error.body["id"]]
+    assert register.status == 200 and [e["id"] for e in register.body["items"]] == [
+        error.body["id"]
+    ]
+    assert register.body["next_cursor"] is None
     assert http.get("/loading/counting-errors", keeper).status == 403
 
 
@@ -100,7 +103,7 @@ def test_refusals_are_coded(http, world, notices):
     )
     assert line.status == 422 and line.body["code"] == "unknown_order"
     types = http.get("/loading/container-types", merch).body
-    assert {"20GP", "40GP", "40HQ", "45HQ"} <= {t["code"] for t in types}
+    assert {"20GP", "40GP", "40HQ", "45HQ"} <= {t["code"] for t in types["items"]}
 
 
 def test_reading_a_plan_costs_the_same_queries_whatever_its_size(client, world, notices, planned):

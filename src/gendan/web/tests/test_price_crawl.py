@@ -43,6 +43,8 @@ from gendan.orders.workflow import ACTIONS, Status
 SENTINEL_PRICE = Decimal("98765.43")
 SENTINEL_PAYMENT = Decimal("12345.67")
 SENTINEL_COD = Decimal("45678.91")
+#: what a container type costs to ship (an amount, like a price)
+SENTINEL_CONTAINER_COST = Decimal("76543.21")
 #: what the crawl posts as an amount: more than any order owes, so the refusal names what is owed
 TOO_MUCH = "99999999.99"
 
@@ -178,6 +180,7 @@ def seed(world: Any) -> Seeded:
     )
     # a container's worth waiting for its loading plan, planned (1 s of search)
     ensure_standard_types(ContainerType)
+    ContainerType.objects.filter(code="45HQ").update(cost=SENTINEL_CONTAINER_COST)
     _export_shipment(u, world.customers["EXP001"], today)
     notices = list(
         ShippingNotice.objects.filter(status=ShippingStatus.ISSUED).values_list("number", flat=True)
@@ -208,6 +211,7 @@ def seed(world: Any) -> Seeded:
         *_money(SENTINEL_PRICE),
         *_money(SENTINEL_PAYMENT),
         *_money(SENTINEL_COD),
+        *_money(SENTINEL_CONTAINER_COST),
     }
     for order in Order.objects.all():
         for value in (
@@ -494,6 +498,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/orders/export.xlsx": ["", "?status=draft"],
         "/loading/plans/{number}": ["", "?placements=true"],
         "/loading/container-types": ["", "?include_inactive=true"],
+        "/people": ["?role=salesperson", "?role=merchandiser"],
         "/communications": ["", "?customer=EXP001", "?open_only=false"],
     }
     for method, path in sorted(api_operations()):
@@ -688,6 +693,8 @@ def test_the_crawl_finds_the_sentinels_for_a_role_that_sees_prices(world, live_s
     assert seen("GET /orders/SO-", SENTINEL_PAYMENT)
     assert seen("GET /orders/SO-", SENTINEL_COD)
     assert seen("GET /api/v1/orders/SO-", SENTINEL_PRICE)
+    assert seen("GET /api/v1/loading/container-types", SENTINEL_CONTAINER_COST)
+    assert seen("GET /loading/container-types/", SENTINEL_CONTAINER_COST)  # the page's 费用
     assert seen("GET /orders/export.xlsx", SENTINEL_PRICE)
     proforma = [leak for leak in found.leaks if "/proforma_invoice/" in leak and ".pdf:" in leak]
     assert any(leak.endswith(f"sentinel {SENTINEL_PRICE}") for leak in proforma)
