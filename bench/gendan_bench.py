@@ -284,12 +284,57 @@ def peak_memory() -> Result:
 # ---- the life of an order through the services --------------------------------------------------
 
 
+class Statements:
+    """Counts the statements a block sends to the database, by one code path on both databases:
+    ``with connection.execute_wrapper(counter):``. The wrapper sees every statement the ORM and
+    the services' cursors send. BEGIN and COMMIT do not all pass there (PostgreSQL's driver
+    opens and commits without a cursor; SQLite's BEGIN goes through one), so the wrapper counts
+    them as two per transaction: at the first statement of a transaction it hooks the
+    transaction's end (``on_commit``), and a statement that finds no hook of its own starts a
+    new one. ``total`` is what PostgreSQL's statement log shows: data statements, savepoints,
+    BEGIN and COMMIT."""
+
+    def __init__(self, conn: Any = connection) -> None:
+        self.connection = conn
+        self.sql: list[str] = []
+        self.transactions = 0
+
+    def _end(self) -> None:
+        """The on_commit hook that marks a counted transaction (it has nothing to do)."""
+
+    def _counted(self) -> bool:
+        return any(func == self._end for _, func, _ in self.connection.run_on_commit)
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        from django.db import transaction
+
+        text = sql.lstrip()
+        if text[:5].upper() == "BEGIN":
+            return execute(sql, params, many, context)  # counted with its transaction
+        if self.connection.in_atomic_block and not self._counted():
+            self.transactions += 1
+            transaction.on_commit(self._end, using=self.connection.alias)
+        self.sql.append(text)
+        return execute(sql, params, many, context)
+
+    @property
+    def total(self) -> int:
+        return len(self.sql) + 2 * self.transactions
+
+
+def life_statements(users: dict[str, Any], customer: str, products: list[str]) -> Statements:
+    """The statements of one whole life (create .. closed) through the services."""
+    counter = Statements()
+    with connection.execute_wrapper(counter):
+        one_life(users, customer, products)
+    return counter
+
+
 def one_life(users: dict[str, Any], customer: str, products: list[str]) -> str:
     from django.utils import timezone
 
     from gendan.orders import services
     from gendan.orders.entry import LineInput
-    from gendan.orders.models import Order
     from gendan.orders.workflow import Status
     from gendan.shipping import services as shipping_services
 
@@ -305,8 +350,8 @@ def one_life(users: dict[str, Any], customer: str, products: list[str]) -> str:
     )
     n = order.number
     services.sign_as_finance(order_number=n, actor=users["finance"])
-    services.sign_as_manager(order_number=n, actor=users["manager"])
-    if Order.objects.get(number=n).deposit_outstanding > 0:
+    order = services.sign_as_manager(order_number=n, actor=users["manager"])
+    if order.deposit_outstanding > 0:
         services.confirm_deposit(order_number=n, actor=users["finance"], reference="TT")
     order = services.release_order(order_number=n, actor=users["merch"])
     if order.status == Status.RELEASED:

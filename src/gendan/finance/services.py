@@ -1,4 +1,5 @@
-"""Money received. The order row is locked by the calling verb, so paid is written as an exact sum.
+"""Money received. The order row is locked by the calling verb (inside ``orders.services.transition``,
+which saves the order's changed columns when the step ends), so paid is written as an exact sum.
 
 Not `F("paid_amount") + amount`: SQLite keeps decimals as binary floats, so 1080.13 + 2520.26 came
 out as 3600.3900000000003 and broke `paid <= total` on a payment of exactly what was owed. Under the
@@ -53,8 +54,8 @@ def record_payment(
         reference=reference,
         recorded_by=actor,
     )
+    # the calling verb's transition writes the order's row (its changed columns) once at its end
     order.paid_amount += amount
-    type(order).objects.filter(pk=order.pk).update(paid_amount=order.paid_amount)
     record(
         kind=EventKind.PAYMENT_RECORDED,
         actor=actor,

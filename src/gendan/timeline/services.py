@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from gendan.accounts.guards import step
 from gendan.accounts.models import User
 from gendan.timeline.models import Event
+
+# The events recorded inside ``together()`` and not written yet (one list per block; a
+# context variable, so threads and tasks never share one).
+_pending: ContextVar[list[Event] | None] = ContextVar("timeline_pending", default=None)
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Write the events recorded inside the block in one INSERT when it ends, in the order they
+    were recorded (an action's facts and its transition). Call it inside the transaction: an
+    error in the block writes none of them. Nested blocks are one: the outermost writes."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        events = _pending.get() or []
+        if events:
+            Event.objects.bulk_create(events)
+    finally:
+        _pending.reset(token)
 
 
 @step
@@ -23,21 +48,31 @@ def record(
     subject: Any = None,
 ) -> Event:
     """One business fact. ``subject`` is the record it is about when that is not the order or
-    the customer (any model: a purchase order, a sample, a loading plan...)."""
+    the customer (any model: a purchase order, a sample, a loading plan...). Inside
+    ``together()`` the event is written when the block ends (its ``pk`` is set then)."""
     subject_type = None
     if subject is not None:
         from django.contrib.contenttypes.models import ContentType
 
         subject_type = ContentType.objects.get_for_model(subject)
-    return Event.objects.create(
+    event = Event(
         kind=kind,
         subject_type=subject_type,
         subject_id=str(subject.pk) if subject is not None else "",
         actor=actor,
         order=order,
-        customer=customer if customer is not None else getattr(order, "customer", None),
         from_status=from_status,
         to_status=to_status,
         comment=comment,
         payload=payload or {},
     )
+    if customer is not None:
+        event.customer = customer
+    elif order is not None:
+        event.customer_id = order.customer_id  # the order's customer, without loading it
+    pending = _pending.get()
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
