@@ -32,6 +32,7 @@ BUDGETS: dict[str, tuple[str, float]] = {
     "api_read": ("p95_ms<=", 50),
     "api_list": ("p95_ms<=", 100),
     "daily_sales": ("p95_ms<=", 300),
+    "life_statements": ("queries<=", 100),
     "life_1_worker": ("per_s>=", 150),
     "life_2_workers": ("per_s>=", 150),
     "excel_import": ("per_s>=", 5000),
@@ -56,7 +57,12 @@ class Result:
         if budget is None:
             return ""
         kind, limit = budget
-        value = {"p95_ms<=": self.p95_ms, "per_s>=": self.per_s, "mb<=": self.mb}[kind]
+        value = {
+            "p95_ms<=": self.p95_ms,
+            "per_s>=": self.per_s,
+            "mb<=": self.mb,
+            "queries<=": self.queries,
+        }[kind]
         if value is None:
             return "not measured"
         ok = value <= limit if kind.endswith("<=") else value >= limit

@@ -52,6 +52,14 @@ def main() -> int:
         results.append(gb.peak_memory())
     if "life" not in args.skip:
         results.append(gb.life_measure(args.lives, 1, args.db))
+        counted = gb.life_statements(*gb._life_inputs())  # warm: after the lives above
+        results.append(
+            gb.Result(
+                "life_statements",
+                queries=counted.total,
+                note=f"one whole life, {counted.transactions} transactions, BEGIN/COMMIT included",
+            )
+        )
         results.append(gb.life_measure(args.lives, 2, args.db))
     if "import" not in args.skip:
         results.append(gb.import_measure(args.import_lines))

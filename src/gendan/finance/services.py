@@ -20,7 +20,7 @@ from gendan.errors import invalid
 from gendan.finance.models import Payment
 from gendan.orders.errors import Code
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
+from gendan.timeline.services import history_row, record, write_history
 
 
 @step
@@ -45,7 +45,7 @@ def record_payment(
             % {"amount": amount, "due": order.balance_due},
             field="amount",
         )
-    payment = Payment.objects.create(
+    payment = Payment(
         order=order,
         kind=kind,
         amount=amount,
@@ -54,6 +54,8 @@ def record_payment(
         reference=reference,
         recorded_by=actor,
     )
+    payment.save_without_historical_record()  # type: ignore[attr-defined]
+    write_history([history_row(payment, actor=actor, history_type="+")])
     # the calling verb's transition writes the order's row (its changed columns) once at its end
     order.paid_amount += amount
     record(

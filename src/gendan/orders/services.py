@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from simple_history.utils import get_history_model_for_model  # type: ignore[import-untyped]
 
 from gendan import extensions
 from gendan.accounts.guards import step, verb, workflow_verb
@@ -37,7 +36,7 @@ from gendan.outbox import services as outbox
 from gendan.parties.models import Channel, Customer
 from gendan.parties.selectors import visible_customers
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record, together
+from gendan.timeline.services import history_row, record, together, write_history
 
 HEADER_FIELDS = ("incoterm", "contract_date", "delivery_date", "customer_po", "notes", "currency")
 RESIGN_FIELDS = ("contract_date", "delivery_date", "currency")
@@ -136,22 +135,8 @@ def _values(order: Order) -> dict[str, Any]:
     return {f.attname: getattr(order, f.attname) for f in _FIELDS}
 
 
-def _historical_order() -> Any:
-    return get_history_model_for_model(Order)
-
-
 def _history_row(order: Order, actor: Any, history_type: str) -> Any:
-    """The simple-history row of the order as it is now ("+" created, "~" changed), built
-    directly (simple-history's own signal builds a manager class for every row): who, when,
-    and every tracked field, as the signal would write it."""
-    model = _historical_order()
-    return model(
-        history_date=timezone.now(),
-        history_type=history_type,
-        history_user=actor if getattr(actor, "pk", None) else None,
-        history_change_reason=None,
-        **{f.attname: getattr(order, f.attname) for f in model.tracked_fields},
-    )
+    return history_row(order, actor=actor, history_type=history_type)
 
 
 def _write(order: Order, seen: dict[str, Any] | None, history: list[Any]) -> None:
@@ -165,9 +150,7 @@ def _write(order: Order, seen: dict[str, Any] | None, history: list[Any]) -> Non
         changed = [f.name for f in _FIELDS if getattr(order, f.attname) != seen[f.attname]]
         if changed:
             order.save_without_historical_record(update_fields=changed)  # type: ignore[attr-defined]
-    rows = [row for row in history if row is not None]
-    if rows:
-        _historical_order().objects.bulk_create(rows)
+    write_history([row for row in history if row is not None])
 
 
 @dataclass
@@ -353,7 +336,7 @@ def enter_order(
             history.append(_move(order, "submit", actor))
             _write(order, seen, [])
             outbox.notify_signature_waiting(order, actor=actor)
-        _historical_order().objects.bulk_create(history)
+        write_history(history)
     return order
 
 

@@ -12,7 +12,7 @@ from gendan.numbering.services import next_number
 from gendan.orders.models import OrderLine
 from gendan.production.models import NoticeStatus, ProductionNotice, ProductionNoticeLine
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
+from gendan.timeline.services import history_row, record, write_history
 
 
 @step
@@ -57,7 +57,7 @@ def complete_notices(*, order: Any, actor: Any, lines: list[Any] | None = None) 
         line.produced_qty += quantity
         changed[line.pk] = line
     OrderLine.objects.bulk_update(list(changed.values()), ["produced_qty"])
-    OrderLine.history.bulk_history_create(list(changed.values()), update=True, default_user=actor)
+    write_history([history_row(line, actor=actor) for line in changed.values()])
     now = timezone.now()
     ProductionNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
         status=NoticeStatus.DONE, done_by=actor, done_at=now

@@ -27,7 +27,7 @@ from gendan.shipping.models import (
     ShippingStatus,
 )
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
+from gendan.timeline.services import history_row, record, write_history
 
 
 def pick_notice(notices: list[ShippingNotice], number: str | None, *, fits: Any) -> ShippingNotice:
@@ -170,7 +170,7 @@ def _write_lines(lines: list[OrderLine], fields: list[str], actor: Any) -> None:
     (who changed them, when, to what)."""
     unique = list({line.pk: line for line in lines}.values())
     OrderLine.objects.bulk_update(unique, fields)
-    OrderLine.history.bulk_history_create(unique, update=True, default_user=actor)
+    write_history([history_row(line, actor=actor) for line in unique])
 
 
 @step

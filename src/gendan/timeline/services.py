@@ -7,6 +7,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db.models import Model
+from django.utils import timezone
+
 from gendan.accounts.guards import step
 from gendan.accounts.models import User
 from gendan.timeline.models import Event
@@ -76,3 +79,34 @@ def record(
     else:
         pending.append(event)
     return event
+
+
+# ---- field history (django-simple-history), written in bulk --------------------------------
+
+
+def history_model(model: type[Model]) -> Any:
+    """The simple-history model of a tracked model, read from its descriptor (the
+    ``Model.history`` attribute builds a manager class on every access)."""
+    return model.__dict__[model._meta.simple_history_manager_attribute].model  # type: ignore[attr-defined]
+
+
+def history_row(obj: Model, *, actor: Any, history_type: str = "~") -> Any:
+    """The history row of ``obj`` as it is now ("+" created, "~" changed): who, when, and
+    every tracked field, as simple-history's own signal writes it; ``write_history`` saves it."""
+    model = history_model(type(obj))
+    return model(
+        history_date=timezone.now(),
+        history_type=history_type,
+        history_user=actor if getattr(actor, "pk", None) else None,
+        history_change_reason=None,
+        **{f.attname: getattr(obj, f.attname) for f in model.tracked_fields},
+    )
+
+
+def write_history(rows: list[Any]) -> None:
+    """Write history rows, one INSERT per history table."""
+    by_model: dict[Any, list[Any]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, of_model in by_model.items():
+        model.objects.bulk_create(of_model)
