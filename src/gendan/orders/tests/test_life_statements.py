@@ -74,6 +74,17 @@ def test_a_whole_life_sends_a_pinned_number_of_statements(bench):
     history = list(order.history.order_by("history_id").values_list("history_type", "status"))
     assert history[0] == ("+", "draft") and history[-1] == ("~", "closed")
     assert len(history) == 14  # created, then one row per step (deliver and close are two)
+    # and each line's history says who shipped and who delivered it, to what quantity
+    for line in order.lines.all():
+        rows = list(
+            line.history.order_by("history_id").values_list(
+                "shipped_qty", "delivered_qty", "history_user__username"
+            )
+        )
+        assert rows[-2:] == [
+            (line.quantity, 0, "warehouse"),
+            (line.quantity, line.quantity, "driver"),
+        ]
     assert {u for (u,) in order.history.values_list("history_user__username")} >= {
         "merch",
         "finance",
