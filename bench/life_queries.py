@@ -1,8 +1,10 @@
 """Statements of one order life through the services: `python bench/life_queries.py --db URL`.
 
 Seeds a small database when it has no orders, runs a few lives to warm up, then counts the
-statements of one life (create .. closed, 12 durable transactions) with Django's query capture:
-the figure docs/benchmarks.md records before and after a change of the services.
+statements of one life (create .. closed, 12 durable transactions) with the execute wrapper
+`gendan_bench.Statements` (BEGIN and COMMIT included, one code path on both databases), checked
+against Django's own query log: the figure docs/benchmarks.md records and
+`orders/tests/test_life_statements.py` pins.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def main() -> int:
     parser.add_argument("--db", default=os.environ.get("GENDAN_DATABASE_URL"), help="database URL")
     parser.add_argument("--orders", type=int, default=200, help="orders to seed if empty")
     parser.add_argument("--by-table", action="store_true", help="print the statements by kind")
+    parser.add_argument("--sql", action="store_true", help="print each statement (cut)")
     parser.add_argument(
         "--fresh",
         action="store_true",
@@ -53,9 +56,15 @@ def main() -> int:
     for _ in range(3):
         gb.one_life(users, customer, products)
     with CaptureQueriesContext(connection) as ctx:
-        gb.one_life(users, customer, products)
+        counted = gb.life_statements(users, customer, products)
     sql = [q["sql"] for q in ctx.captured_queries]
-    print(f"{connection.vendor}: {len(sql)} statements in one life")
+    print(
+        f"{connection.vendor}: {counted.total} statements in one life "
+        f"({len(counted.sql)} through the execute wrapper, {counted.transactions} transactions; "
+        f"Django's query log: {len(sql)})"
+    )
+    if args.sql:
+        print("\n".join(s[:200] for s in sql))
     if args.by_table:
         kinds = Counter(s.split()[0].upper() + " " + _table(s) for s in sql)
         for kind, n in kinds.most_common():

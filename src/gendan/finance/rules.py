@@ -85,6 +85,10 @@ def credit_allowed(ctx: Any) -> list[Reason]:
 
 
 def unreconciled_cod(ctx: Any) -> list[Any]:
+    """The delivery notes whose cash a driver collected and the cashier has not counted. Before
+    anything has shipped (no ``shipped_at``) no driver holds cash: the notices are not read."""
+    if ctx.order.shipped_at is None:
+        return []
     return [
         n.delivery_note
         for n in ctx.notices

@@ -1,4 +1,5 @@
-"""Money received. The order row is locked by the calling verb, so paid is written as an exact sum.
+"""Money received. The order row is locked by the calling verb (inside ``orders.services.transition``,
+which saves the order's changed columns when the step ends), so paid is written as an exact sum.
 
 Not `F("paid_amount") + amount`: SQLite keeps decimals as binary floats, so 1080.13 + 2520.26 came
 out as 3600.3900000000003 and broke `paid <= total` on a payment of exactly what was owed. Under the
@@ -19,7 +20,7 @@ from gendan.errors import invalid
 from gendan.finance.models import Payment
 from gendan.orders.errors import Code
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
+from gendan.timeline.services import history_row, record, write_history
 
 
 @step
@@ -44,7 +45,7 @@ def record_payment(
             % {"amount": amount, "due": order.balance_due},
             field="amount",
         )
-    payment = Payment.objects.create(
+    payment = Payment(
         order=order,
         kind=kind,
         amount=amount,
@@ -53,8 +54,10 @@ def record_payment(
         reference=reference,
         recorded_by=actor,
     )
+    payment.save_without_historical_record()  # type: ignore[attr-defined]
+    write_history([history_row(payment, actor=actor, history_type="+")])
+    # the calling verb's transition writes the order's row (its changed columns) once at its end
     order.paid_amount += amount
-    type(order).objects.filter(pk=order.pk).update(paid_amount=order.paid_amount)
     record(
         kind=EventKind.PAYMENT_RECORDED,
         actor=actor,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import step, verb
@@ -35,14 +35,20 @@ def default_warehouse() -> Warehouse:
 
 
 @step
-def reserve_for_order(*, order: Order, actor: User) -> dict[int, int]:
-    """Reserve what is on hand for each line; returns the reserved quantity per line id."""
-    lines = list(order.lines.all())
+def reserve_for_order(
+    *, order: Order, actor: User, lines: list[OrderLine] | None = None
+) -> dict[int, int]:
+    """Reserve what is on hand for each line; returns the reserved quantity per line id.
+    ``lines`` are the order's lines when the caller holds them (the gate read them). The stock
+    rows are locked first, then written in one UPDATE, the reservations in one INSERT."""
+    lines = list(order.lines.all()) if lines is None else lines
     stocks = locks.stock_for_update(line.product_id for line in lines)
     by_product: dict[int, list[StockLevel]] = {}
     for stock in stocks:
         by_product.setdefault(stock.product_id, []).append(stock)
     reserved: dict[int, int] = {}
+    taken: list[Reservation] = []
+    touched: dict[int, StockLevel] = {}
     for line in lines:
         wanted = line.quantity - line.shipped_qty
         got = 0
@@ -50,13 +56,16 @@ def reserve_for_order(*, order: Order, actor: User) -> dict[int, int]:
             take = min(wanted - got, stock.on_hand - stock.reserved)
             if take <= 0:
                 continue
-            StockLevel.objects.filter(pk=stock.pk).update(reserved=F("reserved") + take)
-            stock.reserved += take
-            Reservation.objects.create(line=line, stock=stock, quantity=take)
+            stock.reserved += take  # the row is locked: the new figure is exact
+            touched[stock.pk] = stock
+            taken.append(Reservation(line=line, stock=stock, quantity=take))
             got += take
             if got == wanted:
                 break
         reserved[line.pk] = got
+    if touched:
+        StockLevel.objects.bulk_update(list(touched.values()), ["reserved"])
+        Reservation.objects.bulk_create(taken)
     if any(reserved.values()):
         record(
             kind=EventKind.STOCK_RESERVED,
@@ -90,59 +99,114 @@ def release_reservations(*, order: Order, actor: User) -> int:
     return released
 
 
-@step
-def receive_produced(*, line: OrderLine, quantity: int, actor: User) -> None:
-    """Finished goods from production enter stock already reserved for their line."""
-    warehouse = default_warehouse()
-    stock, _ = StockLevel.objects.get_or_create(product_id=line.product_id, warehouse=warehouse)
-    StockLevel.objects.filter(pk=stock.pk).update(
-        on_hand=F("on_hand") + quantity, reserved=F("reserved") + quantity
-    )
-    Reservation.objects.create(line=line, stock=stock, quantity=quantity)
-    StockMove.objects.create(
-        stock=stock,
-        quantity=quantity,
-        reason=MoveReason.PRODUCED,
-        order_id=line.order_id,
-        actor=actor,
-    )
+def _finished_goods_stock(product_ids: set[int]) -> dict[int, StockLevel]:
+    """The finished-goods stock rows of these products, locked (created when missing); the
+    warehouse is read only when a row has to be made."""
+
+    def locked() -> dict[int, StockLevel]:
+        return {
+            s.product_id: s
+            for s in StockLevel.objects.select_for_update(of=("self",))
+            .filter(warehouse__code=DEFAULT_WAREHOUSE, product_id__in=product_ids)
+            .order_by("pk")
+        }
+
+    stocks = locked()
+    missing = product_ids - set(stocks)
+    if missing:
+        warehouse = default_warehouse()
+        for product_id in sorted(missing):
+            StockLevel.objects.get_or_create(product_id=product_id, warehouse=warehouse)
+        stocks = locked()
+    return stocks
 
 
 @step
-def consume_for_shipment(*, line: OrderLine, quantity: int, actor: User) -> None:
-    """Take shipped goods out of stock from the line's reservations, oldest first."""
-    left = quantity
+def receive_produced(*, made: list[tuple[OrderLine, int]], actor: User) -> None:
+    """Finished goods from production (line, quantity) enter stock already reserved for their
+    line: one UPDATE of the stock rows, one INSERT of reservations, one of moves."""
+    made = [(line, qty) for line, qty in made if qty > 0]
+    if not made:
+        return
+    stocks = _finished_goods_stock({line.product_id for line, _ in made})
+    reservations, moves = [], []
+    for line, quantity in made:
+        stock = stocks[line.product_id]
+        stock.on_hand += quantity  # the row is locked: the new figures are exact
+        stock.reserved += quantity
+        reservations.append(Reservation(line=line, stock=stock, quantity=quantity))
+        moves.append(
+            StockMove(
+                stock=stock,
+                quantity=quantity,
+                reason=MoveReason.PRODUCED,
+                order_id=line.order_id,
+                actor=actor,
+            )
+        )
+    StockLevel.objects.bulk_update(list(stocks.values()), ["on_hand", "reserved"])
+    Reservation.objects.bulk_create(reservations)
+    StockMove.objects.bulk_create(moves)
+
+
+@step
+def consume_for_shipment(*, shipped: list[tuple[OrderLine, int]], actor: User) -> None:
+    """Take shipped goods (line, quantity) out of stock from the lines' reservations, oldest
+    first: the reservations are locked in one query and written in one UPDATE, the stock in
+    one UPDATE (by F(), so a writer that holds other rows of it is not lost), the moves in one
+    INSERT."""
+    wanted = {line.pk: qty for line, qty in shipped if qty > 0}
+    if not wanted:
+        return
     reservations = list(
         Reservation.objects.select_for_update()
-        .filter(line=line, status=ReservationStatus.ACTIVE)
+        .filter(line_id__in=wanted, status=ReservationStatus.ACTIVE)
         .order_by("pk")
     )
+    left = dict(wanted)
+    off_stock: dict[int, int] = {}
+    changed, moves = [], []
     for r in reservations:
-        take = min(left, r.quantity - r.consumed)
+        take = min(left[r.line_id], r.quantity - r.consumed)
         if take <= 0:
             continue
-        StockLevel.objects.filter(pk=r.stock_id).update(
-            on_hand=F("on_hand") - take, reserved=F("reserved") - take
-        )
         r.consumed += take
         if r.consumed == r.quantity:
             r.status = ReservationStatus.CONSUMED
-        r.save(update_fields=["consumed", "status"])
-        StockMove.objects.create(
-            stock_id=r.stock_id,
-            quantity=-take,
-            reason=MoveReason.SHIPPED,
-            order_id=line.order_id,
-            actor=actor,
+        changed.append(r)
+        off_stock[r.stock_id] = off_stock.get(r.stock_id, 0) + take
+        moves.append(
+            StockMove(
+                stock_id=r.stock_id,
+                quantity=-take,
+                reason=MoveReason.SHIPPED,
+                order_id=next(line.order_id for line, _ in shipped if line.pk == r.line_id),
+                actor=actor,
+            )
         )
-        left -= take
-        if left == 0:
-            return
-    raise invalid(
-        "not_reserved",
-        gettext("Line %(line)s has only %(have)s reserved for %(want)s to ship.")
-        % {"line": line.line_no, "have": quantity - left, "want": quantity},
+        left[r.line_id] -= take
+    for line, quantity in shipped:
+        if left.get(line.pk, 0) > 0:
+            raise invalid(
+                "not_reserved",
+                gettext("Line %(line)s has only %(have)s reserved for %(want)s to ship.")
+                % {"line": line.line_no, "have": quantity - left[line.pk], "want": quantity},
+            )
+    # Lock the stock rows in primary-key order first, as every writer of stock does: one UPDATE
+    # over several rows locks them in the order it finds them, which deadlocked against a
+    # release of another order (issue 11's soak run).
+    list(
+        StockLevel.objects.select_for_update().filter(pk__in=off_stock).order_by("pk").values("pk")
     )
+    by_stock = Case(
+        *(When(pk=pk, then=Value(qty)) for pk, qty in off_stock.items()),
+        output_field=IntegerField(),
+    )
+    StockLevel.objects.filter(pk__in=off_stock).update(
+        on_hand=F("on_hand") - by_stock, reserved=F("reserved") - by_stock
+    )
+    Reservation.objects.bulk_update(changed, ["consumed", "status"])
+    StockMove.objects.bulk_create(moves)
 
 
 @verb(Perm.MANAGE_STOCK)

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gendan.numbering.models import DocumentSequence
 
 
+def _take_next(prefix: str, year: int) -> int | None:
+    """Bump the series and read the new last number in one statement (UPDATE ... RETURNING,
+    which SQLite >= 3.35 and PostgreSQL both have); None when the series has no row yet.
+    The UPDATE takes the row lock, so two writers never share a number."""
+    q = connection.ops.quote_name
+    table, last, pre, yr = (q(DocumentSequence._meta.db_table), q("last"), q("prefix"), q("year"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {pre} = %s AND {yr} = %s RETURNING {last}",
+            [prefix, year],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def next_number(prefix: str, *, year: int | None = None) -> str:
-    """The next number of a series. The UPDATE takes the row lock, so two writers never share one."""
+    """The next number of a series."""
     year = year or timezone.localdate().year
     for _attempt in range(5):
-        updated = DocumentSequence.objects.filter(prefix=prefix, year=year).update(
-            last=F("last") + 1
-        )
-        if updated:
-            last = DocumentSequence.objects.values_list("last", flat=True).get(
-                prefix=prefix, year=year
-            )
+        last = _take_next(prefix, year)
+        if last is not None:
             return f"{prefix}-{year}-{last:06d}"
         try:
             with transaction.atomic():

@@ -9,14 +9,13 @@ from gendan.orders.selectors import visible_orders
 
 def order_for_update(number: str, *, visible_to: Any = None) -> Order:
     """The order row, locked until the end of the transaction; with ``visible_to``, only if that
-    actor may see it (the same query: "not yours" and "not there" are the same 404)."""
+    actor may see it (the same query: "not yours" and "not there" are the same 404).
+
+    Only the order's own row is read: the customer and the people are loaded when a step asks
+    for them (most steps need only their ids), so the lock is one query on one table for an
+    actor who sees every order, and joins the customer only to apply a narrower visibility."""
     qs = visible_orders(visible_to) if visible_to is not None else Order.objects.all()
-    order = (
-        qs.select_for_update(of=("self",))
-        .select_related("customer", "salesperson", "merchandiser")
-        .filter(number=number)
-        .first()
-    )
+    order = qs.select_for_update(of=("self",)).filter(number=number).first()
     if order is None:
         raise not_found("order")
     return order

@@ -38,7 +38,7 @@ from gendan.outbox import services as outbox
 from gendan.parties.models import Channel, Customer
 from gendan.parties.selectors import visible_customers
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
+from gendan.timeline.services import history_row, record, together, write_history
 
 HEADER_FIELDS = ("incoterm", "contract_date", "delivery_date", "customer_po", "notes", "currency")
 RESIGN_FIELDS = ("contract_date", "delivery_date", "currency")
@@ -64,10 +64,19 @@ def _begin(number: str, actor: Any, expected_version: int | None) -> Order:
 
 
 def _gate(
-    action: str, order: Order, actor: Any, params: dict[str, Any] | None = None
+    action: str,
+    order: Order,
+    actor: Any,
+    params: dict[str, Any] | None = None,
+    *,
+    lines: list[OrderLine] | None = None,
 ) -> workflow.Context:
+    """The gate's context, open, or the gate's reasons raised; ``lines`` when the caller holds
+    them already (the order it just wrote)."""
     transition = workflow.BY_ACTION[action]
     ctx = workflow.Context(order=order, actor=actor, params=params or {})
+    if lines is not None:
+        ctx.__dict__["lines"] = lines  # the cached_property's slot: the gate reads these
     reasons = workflow.reasons_for(transition, ctx)
     if reasons:
         error = refused(reasons, action=action)
@@ -85,13 +94,13 @@ def _move(
     comment: str = "",
     payload: dict[str, Any] | None = None,
     to: str = "",
-) -> Order:
-    """Apply the transition's target, bump the version, write the event."""
+) -> Any:
+    """Apply the transition's target, bump the version, record the event; returns the order's
+    history row of the new state, for the caller to write with the row (``_write``)."""
     from_status = order.status
     order.status = to or workflow.BY_ACTION[action].target_for(order)
     order.version += 1
     order.updated_at = timezone.now()
-    order.save()
     record(
         kind=EventKind.ORDER_TRANSITION,
         actor=actor,
@@ -101,16 +110,49 @@ def _move(
         comment=comment,
         payload={"action": action, **(payload or {})},
     )
-    return order
+    return _history_row(order, actor, "~")
 
 
-def _close_if_done(order: Order, actor: Any) -> None:
-    """Delivered in full and paid in full closes the order (the brief's step 15)."""
+def _close_if_done(ctx: workflow.Context) -> Any:
+    """Delivered in full and paid in full closes the order (the brief's step 15); the check
+    reads the lines and notices the step already loaded (and changed). Returns the history
+    row of the closed order, or None."""
+    order = ctx.order
     if order.status != workflow.Status.DELIVERED:
-        return
-    if not workflow.closable(workflow.Context(order=order, actor=actor)):
-        order.closed_at = timezone.now()
-        _move(order, "close", actor, comment=gettext("Closed: delivered in full and paid in full."))
+        return None
+    if workflow.closable(ctx):
+        return None
+    order.closed_at = timezone.now()
+    return _move(
+        order, "close", ctx.actor, comment=gettext("Closed: delivered in full and paid in full.")
+    )
+
+
+# ---- the order's row and its history: changed columns only, history rows in one INSERT --------
+
+_FIELDS = tuple(f for f in Order._meta.concrete_fields if not f.primary_key)
+
+
+def _values(order: Order) -> dict[str, Any]:
+    return {f.attname: getattr(order, f.attname) for f in _FIELDS}
+
+
+def _history_row(order: Order, actor: Any, history_type: str) -> Any:
+    return history_row(order, actor=actor, history_type=history_type)
+
+
+def _write(order: Order, seen: dict[str, Any] | None, history: list[Any]) -> None:
+    """Save the order (only the columns that changed since ``seen``; all of it when new) and
+    its history rows in one INSERT."""
+    if seen is None:
+        order.save_without_historical_record()  # type: ignore[attr-defined]
+        for row in history:
+            row.id = order.pk
+    else:
+        changed = [f.name for f in _FIELDS if getattr(order, f.attname) != seen[f.attname]]
+        if changed:
+            order.save_without_historical_record(update_fields=changed)  # type: ignore[attr-defined]
+    write_history([row for row in history if row is not None])
 
 
 @dataclass
@@ -147,14 +189,15 @@ def transition(
     """Lock the visible order once, check the version and the gate, let the verb work, then
     move the state, write history and the event, and close the order when it is done — in one
     durable transaction. An error anywhere leaves nothing written."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=True), together():
         order = _begin(number, actor, version)
+        seen = _values(order)
         step = Step(action, order, _gate(action, order, actor, params), actor=actor)
         yield step
         for effect in extensions.effects_of(action):  # other apps' work, in the same transaction
             step.payload.update(effect.run(step) or {})
-        _move(order, action, actor, comment=step.comment, payload=step.payload, to=step.to)
-        _close_if_done(order, actor)
+        moved = _move(order, action, actor, comment=step.comment, payload=step.payload, to=step.to)
+        _write(order, seen, [moved, _close_if_done(step.ctx)])
 
 
 # ---- entry -------------------------------------------------------------------------------------
@@ -199,8 +242,8 @@ def assignment_refused(salesperson: Any) -> DomainError:
     )
 
 
-def _write_lines(order: Order, checked: list[CheckedLine]) -> None:
-    OrderLine.objects.bulk_create(
+def _write_lines(order: Order, checked: list[CheckedLine]) -> list[OrderLine]:
+    return OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             line_no=i,
@@ -307,20 +350,25 @@ def enter_order(
         created_by=actor,
     )
     _set_totals(order, checked)
-    order.save()
-    _write_lines(order, checked)
-    record(
-        kind=EventKind.ORDER_CREATED,
-        actor=actor,
-        order=order,
-        to_status=order.status,
-        payload={"lines": len(checked), "total": str(order.total_amount)},
-    )
-    if submit:
-        _gate("submit", order, actor)
-        order.submitted_at = timezone.now()
-        _move(order, "submit", actor)
-        outbox.notify_signature_waiting(order, actor=actor)
+    order.save_without_historical_record()  # type: ignore[attr-defined]
+    history = [_history_row(order, actor, "+")]
+    written = _write_lines(order, checked)
+    with together():  # the created event and the submission's in one INSERT
+        record(
+            kind=EventKind.ORDER_CREATED,
+            actor=actor,
+            order=order,
+            to_status=order.status,
+            payload={"lines": len(checked), "total": str(order.total_amount)},
+        )
+        if submit:
+            seen = _values(order)
+            _gate("submit", order, actor, lines=written)
+            order.submitted_at = timezone.now()
+            history.append(_move(order, "submit", actor))
+            _write(order, seen, [])
+            outbox.notify_signature_waiting(order, actor=actor)
+        write_history(history)
     return order
 
 
@@ -581,7 +629,7 @@ def release_order(
     """Reserve stock on hand for the order; what is missing goes to production as a notice."""
     with transition("release", number=order_number, actor=actor, version=expected_version) as step:
         order = step.order
-        reserved = inventory.reserve_for_order(order=order, actor=actor)
+        reserved = inventory.reserve_for_order(order=order, actor=actor, lines=step.ctx.lines)
         # what stock does not cover: production's effect on release makes a notice of it
         step.data["unreserved"] = {
             line: line.quantity - reserved.get(line.pk, 0) for line in step.ctx.lines

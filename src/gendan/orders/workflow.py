@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,13 @@ class Context:
 
     @cached_property
     def lines(self) -> list[Any]:
-        return list(self.order.lines.all())
+        """The order's lines, read once per action and shared with ``order.lines.all()``: the
+        gate, the step, the target and the close check see the same objects (a step that
+        changes a line changes that object, and writes it)."""
+        order = self.order
+        if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
+            prefetch_related_objects([order], "lines")
+        return list(order.lines.all())
 
     @cached_property
     def notices(self) -> list[Any]:

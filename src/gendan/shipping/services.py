@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -28,7 +27,7 @@ from gendan.shipping.models import (
     ShippingStatus,
 )
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import record
+from gendan.timeline.services import history_row, record, write_history
 
 
 def pick_notice(notices: list[ShippingNotice], number: str | None, *, fits: Any) -> ShippingNotice:
@@ -131,15 +130,26 @@ def write_delivery_note(*, notice: ShippingNotice, cod_amount: Decimal, actor: A
     return note
 
 
+def _lines_of(notice: ShippingNotice, lines: list[OrderLine] | None) -> dict[int, OrderLine]:
+    """The order's lines by id: the step's (already read) or the order's."""
+    return {line.pk: line for line in (notice.order.lines.all() if lines is None else lines)}
+
+
 @step
-def ship_notice(*, notice: ShippingNotice, actor: Any) -> ShippingNotice:
-    """The goods leave: stock and reservations are consumed, shipped quantities grow."""
+def ship_notice(
+    *, notice: ShippingNotice, actor: Any, lines: list[OrderLine] | None = None
+) -> ShippingNotice:
+    """The goods leave: stock and reservations are consumed, shipped quantities grow.
+    ``lines`` are the order's lines when the caller holds them (the step's context): they are
+    changed in place and written in one UPDATE, their history in one INSERT."""
+    by_id = _lines_of(notice, lines)
+    leaving = [(by_id[nl.line_id], nl.quantity) for nl in notice.lines.all()]
+    inventory.consume_for_shipment(shipped=leaving, actor=actor)
     shipped = {}
-    for nl in notice.lines.all():
-        line = OrderLine.objects.get(pk=nl.line_id)
-        inventory.consume_for_shipment(line=line, quantity=nl.quantity, actor=actor)
-        OrderLine.objects.filter(pk=line.pk).update(shipped_qty=F("shipped_qty") + nl.quantity)
-        shipped[str(line.line_no)] = nl.quantity
+    for line, quantity in leaving:
+        line.shipped_qty += quantity  # under the order's lock: the new figure is exact
+        shipped[str(line.line_no)] = quantity
+    _write_lines([line for line, _ in leaving], ["shipped_qty"], actor)
     notice.status, notice.shipped_by, notice.shipped_at = (
         ShippingStatus.SHIPPED,
         actor,
@@ -155,6 +165,14 @@ def ship_notice(*, notice: ShippingNotice, actor: Any) -> ShippingNotice:
     return notice
 
 
+def _write_lines(lines: list[OrderLine], fields: list[str], actor: Any) -> None:
+    """Write the lines' changed quantities in one UPDATE and their history rows in one INSERT
+    (who changed them, when, to what)."""
+    unique = list({line.pk: line for line in lines}.values())
+    OrderLine.objects.bulk_update(unique, fields)
+    write_history([history_row(line, actor=actor) for line in unique])
+
+
 @step
 def deliver_notice(
     *,
@@ -163,6 +181,7 @@ def deliver_notice(
     proof_reference: str,
     cod_collected: Decimal,
     actor: Any,
+    lines: list[OrderLine] | None = None,
 ) -> DeliveryNote:
     """Proof of delivery; any cash the driver collected waits for the cashier."""
     if not received_by.strip():
@@ -176,17 +195,28 @@ def deliver_notice(
             field="cod_collected",
         )
     note = notice.delivery_note
+    by_id = _lines_of(notice, lines)
+    arrived = []
     for nl in notice.lines.all():
-        OrderLine.objects.filter(pk=nl.line_id).update(
-            delivered_qty=F("delivered_qty") + nl.quantity
-        )
+        line = by_id[nl.line_id]
+        line.delivered_qty += nl.quantity  # under the order's lock: the new figure is exact
+        arrived.append(line)
+    _write_lines(arrived, ["delivered_qty"], actor)
     note.delivered_at, note.delivered_by = timezone.now(), actor
     note.received_by, note.proof_reference, note.cod_collected = (
         received_by,
         proof_reference,
         cod_collected,
     )
-    note.save()
+    note.save(
+        update_fields=[
+            "delivered_at",
+            "delivered_by",
+            "received_by",
+            "proof_reference",
+            "cod_collected",
+        ]
+    )
     notice.status = ShippingStatus.DELIVERED
     notice.save(update_fields=["status"])
     record(
@@ -302,7 +332,7 @@ def ship_order(
             notice,
             fits=lambda n: hasattr(n, "outbound_slip") and hasattr(n, "delivery_note"),
         )
-        ship_notice(notice=target, actor=actor)
+        ship_notice(notice=target, actor=actor, lines=step.ctx.lines)
         step.stamp()
         step.comment, step.payload = comment, {"notice": target.number}
     return step.order
@@ -339,6 +369,7 @@ def confirm_delivery(
             proof_reference=proof_reference,
             cod_collected=collected,
             actor=actor,
+            lines=ctx.lines,
         )
         step.stamp()
         step.comment, step.payload = comment, {"notice": target.number}

@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
 
 from gendan.accounts.guards import step
 from gendan.accounts.models import User
 from gendan.timeline.models import Event
+
+# The events recorded inside ``together()`` and not written yet (one list per block; a
+# context variable, so threads and tasks never share one).
+_pending: ContextVar[list[Event] | None] = ContextVar("timeline_pending", default=None)
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Write the events recorded inside the block in one INSERT when it ends, in the order they
+    were recorded (an action's facts and its transition). Call it inside the transaction: an
+    error in the block writes none of them. Nested blocks are one: the outermost writes."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        events = _pending.get() or []
+        if events:
+            Event.objects.bulk_create(events)
+    finally:
+        _pending.reset(token)
 
 
 @step
@@ -23,21 +51,62 @@ def record(
     subject: Any = None,
 ) -> Event:
     """One business fact. ``subject`` is the record it is about when that is not the order or
-    the customer (any model: a purchase order, a sample, a loading plan...)."""
+    the customer (any model: a purchase order, a sample, a loading plan...). Inside
+    ``together()`` the event is written when the block ends (its ``pk`` is set then)."""
     subject_type = None
     if subject is not None:
         from django.contrib.contenttypes.models import ContentType
 
         subject_type = ContentType.objects.get_for_model(subject)
-    return Event.objects.create(
+    event = Event(
         kind=kind,
         subject_type=subject_type,
         subject_id=str(subject.pk) if subject is not None else "",
         actor=actor,
         order=order,
-        customer=customer if customer is not None else getattr(order, "customer", None),
         from_status=from_status,
         to_status=to_status,
         comment=comment,
         payload=payload or {},
     )
+    if customer is not None:
+        event.customer = customer
+    elif order is not None:
+        event.customer_id = order.customer_id  # the order's customer, without loading it
+    pending = _pending.get()
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
+
+
+# ---- field history (django-simple-history), written in bulk --------------------------------
+
+
+def history_model(model: type[Model]) -> Any:
+    """The simple-history model of a tracked model, read from its descriptor (the
+    ``Model.history`` attribute builds a manager class on every access)."""
+    return model.__dict__[model._meta.simple_history_manager_attribute].model  # type: ignore[attr-defined]
+
+
+def history_row(obj: Model, *, actor: Any, history_type: str = "~") -> Any:
+    """The history row of ``obj`` as it is now ("+" created, "~" changed): who, when, and
+    every tracked field, as simple-history's own signal writes it; ``write_history`` saves it."""
+    model = history_model(type(obj))
+    return model(
+        history_date=timezone.now(),
+        history_type=history_type,
+        history_user=actor if getattr(actor, "pk", None) else None,
+        history_change_reason=None,
+        **{f.attname: getattr(obj, f.attname) for f in model.tracked_fields},
+    )
+
+
+def write_history(rows: list[Any]) -> None:
+    """Write history rows, one INSERT per history table."""
+    by_model: dict[Any, list[Any]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, of_model in by_model.items():
+        model.objects.bulk_create(of_model)

@@ -25,3 +25,15 @@ def test_each_prefix_and_year_counts_on_its_own():
         ("SO", 2026, 2),
         ("SO", 2027, 1),
     ]
+
+
+def test_the_one_statement_bump_matches_the_orm(django_assert_num_queries):
+    # given a series with numbers taken
+    next_number("PN", year=2026)
+    next_number("PN", year=2026)
+    # when the next is taken: one UPDATE ... RETURNING, no separate read
+    with django_assert_num_queries(1):
+        number = next_number("PN", year=2026)
+    # then it is the number the ORM reads back for the series, and the series moved by one
+    last = DocumentSequence.objects.values_list("last", flat=True).get(prefix="PN", year=2026)
+    assert number == f"PN-2026-{last:06d}" == "PN-2026-000003"
