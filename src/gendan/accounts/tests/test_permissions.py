@@ -81,7 +81,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "timeline",
     }
     assert "gendan.orders.services.release_order" in VERB_NAMES
-    assert "gendan.orders.excel.import_orders" in VERB_NAMES
+    assert "gendan.orders.imports.import_orders" in VERB_NAMES
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_a_bad_row_shows_its_cell_and_reason_and_offers_no_confirm(merch):
     assert 'data-testid="confirm-import"' not in html
     # row 3 (order B) has quantity 0: the cell N3 is marked and explained
     assert 'data-cell="N3"' in html
-    assert "A whole number of at least 1 is required." in html
+    assert "A whole number from 1 to 100,000,000 is required." in html
     row3 = html[html.index('<tr data-row="3"') :].split("</tr>")[0]
     assert 'class="bad" data-column="quantity"' in row3
     assert SESSION_KEY not in merch.session
