@@ -487,7 +487,9 @@ def import_orders(request: HttpRequest, file: File[UploadedFile], dry_run: bool 
     if file.size is not None and file.size > imports.MAX_BYTES:
         refused = DomainError(
             imports.Code.FILE_TOO_LARGE,
-            gettext("The file is %(size)s MB; files over %(max)s MB are refused.")
+            gettext(
+                "The file is %(size)s MB; files over %(max)s MB are refused. Split it into smaller files."
+            )
             % {"size": f"{file.size / 1024 / 1024:.1f}", "max": imports.MAX_BYTES // 1024 // 1024},
             kind=Kind.INVALID,
             details={"field": "file"},

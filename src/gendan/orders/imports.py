@@ -23,8 +23,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -644,13 +645,10 @@ def run_import(run_id: int) -> str:
     if not claimed:
         return "skipped"
     progress = _Progress(run_id)
+    language = getattr(run.created_by, "language", "") or settings.LANGUAGE_CODE
     try:
-        report = import_orders(
-            io.BytesIO(bytes(run.data)),
-            actor=run.created_by,
-            dry_run=not run.confirmed,
-            progress=progress,
-        )
+        with translation.override(language):  # the report in the uploader's language
+            report = _checked_or_imported(run, progress)
         done = not report.error_count
         status = (
             ImportStatus.INVALID
@@ -678,6 +676,15 @@ def run_import(run_id: int) -> str:
     finally:
         progress.close()
     return status
+
+
+def _checked_or_imported(run: OrderImport, progress: _Progress) -> ImportReport:
+    return import_orders(
+        io.BytesIO(bytes(run.data)),
+        actor=run.created_by,
+        dry_run=not run.confirmed,
+        progress=progress,
+    )
 
 
 def import_report_out(run: OrderImport) -> dict[str, Any]:

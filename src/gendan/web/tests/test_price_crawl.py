@@ -70,6 +70,7 @@ POST_ONLY_PAGES = {
     "notification_read",
     "notification_read_all",
     "order_mail_status",
+    "order_import_confirm",
 }
 
 
@@ -85,6 +86,7 @@ class Seeded:
     sentinels: set[str] = field(default_factory=set)
     attachments: list[int] = field(default_factory=list)
     notifications: list[int] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)  # the keys of Excel uploads (merch's)
 
 
 @dataclass
@@ -237,6 +239,7 @@ def seed(world: Any) -> Seeded:
         actor=u["merch"], model="orders.order", key=orders[0], file=picture, name="fax.png"
     )
     return Seeded(
+        imports=[_an_import(u["merch"])],
         attachments=[photo.pk],
         notifications=list(Notification.objects.values_list("pk", flat=True)[:3]),
         orders=orders,
@@ -248,6 +251,24 @@ def seed(world: Any) -> Seeded:
         plans=list(LoadingPlan.objects.values_list("number", flat=True)),
         sentinels=sentinels,
     )
+
+
+def _an_import(actor: Any) -> str:
+    """An Excel upload the worker checked, with a refused cell (so its annotated copy exists)."""
+    from openpyxl import Workbook
+
+    from gendan.orders import imports
+    from gendan.orders.excel import HEADER
+
+    book = Workbook()
+    book.active.title = "orders"
+    book.active.append(list(HEADER))
+    book.active.append(["A", "EXP001", "", "merch", "", "", "", "2026-11-01", "2026-12-01"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    run = imports.start_import(actor=actor, name="crawl.xlsx", data=buffer.getvalue())
+    imports.run_import(run.pk)
+    return str(run.key)
 
 
 def _all_but_prices(world: Any) -> Any:
@@ -333,6 +354,8 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
             kwargs = [{"code": c} for c in s.container_types]
+        elif params == ["key"] and name.startswith("order_import"):
+            kwargs = [{"key": k} for k in s.imports]
         elif name == "attachment_download":
             kwargs = [{"pk": pk} for pk in s.attachments]
         elif name == "attachment_image":
@@ -425,7 +448,9 @@ API_WRITES_NOT_SENT = {
     ("PATCH", "/api/v1/products/{code}"): "as POST /products",
     ("POST", "/api/v1/stock/adjustments"): "quantities only",
     ("POST", "/api/v1/orders"): "answers the order as GET /orders/{number} does",
-    ("POST", "/api/v1/orders/import"): "a file upload; its answer lists cells and messages",
+    ("POST", "/api/v1/orders/import"): "a file upload; answers the upload as "
+    "GET /orders/import/{key} does",
+    ("POST", "/api/v1/orders/import/{key}/confirm"): "as POST /orders/import",
     ("PUT", "/api/v1/loading/container-types/{code}"): "container sizes",
     ("POST", "/api/v1/loading/plans"): "answers the plan as GET /loading/plans/{number} does",
     ("POST", "/api/v1/loading/plans/{number}/counts"): "carton counts",
@@ -488,6 +513,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/customers/{code}": [{"code": c} for c in s.customers],
         "/products/{code}": [{"code": c} for c in s.products],
         "/loading/plans/{number}": [{"number": n} for n in s.plans],
+        "/orders/import/{key}": [{"key": k} for k in s.imports],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
