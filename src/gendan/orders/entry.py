@@ -11,7 +11,14 @@ from django.utils.translation import gettext
 
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind
-from gendan.orders.inputs import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE, PRICE_PLACES
+from gendan.orders.inputs import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    PRICE_PLACES,
+)
 
 CENT = Decimal("0.01")
 
@@ -71,6 +78,13 @@ def check_dates(problems: Problems, contract_date: date | None, delivery_date: d
         problems.add("contract_date", gettext("The contract date is required."))
     if delivery_date is None:
         problems.add("delivery_date", gettext("The delivery date is required."))
+    for name, day in (("contract_date", contract_date), ("delivery_date", delivery_date)):
+        if day is not None and not FIRST_DATE <= day <= LAST_DATE:
+            problems.add(
+                name,
+                gettext("The date must be from %(first)s to %(last)s.")
+                % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+            )
     if contract_date and delivery_date and delivery_date < contract_date:
         problems.add("delivery_date", gettext("The delivery date is before the contract date."))
 
@@ -99,7 +113,7 @@ def check_lines(problems: Problems, lines: list[LineInput]) -> list[CheckedLine]
         if qty is None or not 1 <= qty <= MAX_QUANTITY:
             problems.add(
                 f"{where}.quantity",
-                gettext("The quantity must be a whole number from 1 to %(max)s.")
+                gettext("The quantity must be a whole number of at least 1 and at most %(max)s.")
                 % {"max": f"{MAX_QUANTITY:,}"},
             )
             qty = None
@@ -112,7 +126,7 @@ def check_lines(problems: Problems, lines: list[LineInput]) -> list[CheckedLine]
             problems.add(
                 f"{where}.unit_price",
                 gettext(
-                    "The unit price must be a number from 0 to %(max)s with at most %(places)s decimal places."
+                    "The unit price must be a number of at least 0 and at most %(max)s, with at most %(places)s decimal places."
                 )
                 % {"max": f"{MAX_UNIT_PRICE:,}", "places": PRICE_PLACES},
             )
@@ -121,7 +135,7 @@ def check_lines(problems: Problems, lines: list[LineInput]) -> list[CheckedLine]
         if packs is None or not 0 <= packs <= MAX_QUANTITY:
             problems.add(
                 f"{where}.packs",
-                gettext("Packs must be a whole number from 0 to %(max)s.")
+                gettext("Packs must be a whole number of at least 0 and at most %(max)s.")
                 % {"max": f"{MAX_QUANTITY:,}"},
             )
             packs = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from gendan.orders import inputs
@@ -52,13 +51,9 @@ def _date_widget() -> forms.DateInput:
 
 
 def _order_date(label: Any) -> forms.DateField:
-    """A contract or delivery date, in the range every entry path accepts (inputs.OrderDate)."""
-    field = forms.DateField(label=label, required=False, widget=_date_widget())
-    field.validators += [
-        MinValueValidator(inputs.FIRST_DATE),
-        MaxValueValidator(inputs.LAST_DATE),
-    ]
-    return field
+    """A contract or delivery date (the range every entry path accepts is the service's rule,
+    entry.check_dates; the widget offers the same range)."""
+    return forms.DateField(label=label, required=False, widget=_date_widget())
 
 
 class OrderForm(forms.Form):
@@ -155,15 +150,11 @@ class LineForm(forms.Form):
     quantity = forms.IntegerField(
         label=_("Quantity"),
         required=False,
-        min_value=1,
-        max_value=inputs.MAX_QUANTITY,
         widget=forms.NumberInput(attrs={"class": "qty", "step": "1", "inputmode": "numeric"}),
     )
     unit_price = forms.DecimalField(
         label=_("Unit price"),
         required=False,
-        min_value=0,
-        max_value=inputs.MAX_UNIT_PRICE,
         max_digits=inputs.PRICE_DIGITS,
         decimal_places=inputs.PRICE_PLACES,
         widget=forms.NumberInput(attrs={"class": "price", "step": "any", "inputmode": "decimal"}),
@@ -173,8 +164,6 @@ class LineForm(forms.Form):
     packs = forms.IntegerField(
         label=_("Packs"),
         required=False,
-        min_value=0,
-        max_value=inputs.MAX_QUANTITY,
         widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric"}),
     )
     special_material = forms.CharField(

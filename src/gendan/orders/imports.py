@@ -125,6 +125,9 @@ class ImportReport:
             }
         )
 
+    def failed(self) -> bool:
+        return self.error_count > 0
+
     @property
     def more_errors(self) -> int:
         """The errors counted but not kept."""
@@ -287,7 +290,7 @@ def read_sheet(
 # ---- the orders' checks: the API's schema, then the entry rules ---------------------------------
 
 
-def _reason(column: str, error: dict[str, Any]) -> str:
+def _reason(column: str, error: Any) -> str:
     """The schema's refusal of one cell, in the user's language, with the bound it broke."""
     kind = error["type"]
     if kind == "missing":
@@ -410,9 +413,9 @@ def import_orders(
 
     report = ImportReport()
     sheet = read_sheet(source, report, progress)
-    if not sheet.rows and not report.error_count:
+    if not sheet.rows and not report.failed():
         report.add(2, "order_ref", gettext("The sheet has no rows."))
-    if report.error_count:
+    if report.failed():
         return report
     groups = _groups(sheet, report)
     report.orders = len(groups)
@@ -424,7 +427,7 @@ def import_orders(
             _schema_errors(exc, group, report)
     if progress is not None:
         progress(0.3)
-    if report.error_count:
+    if report.failed():
         return report
     try:
         with transaction.atomic(durable=True):
@@ -440,7 +443,7 @@ def import_orders(
                     _entry_errors(exc, group, ref, report)
                 if progress is not None:
                     progress(0.3 + 0.7 * done / len(orders))
-            if report.error_count or dry_run:
+            if report.failed() or dry_run:
                 raise _Rollback
             record(
                 kind=EventKind.ORDERS_IMPORTED,

@@ -306,3 +306,17 @@ def test_what_the_bounds_let_in_every_read_export_and_search_gives_back(world, c
         f"/api/v1/orders/{number}/actions",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_command_imports_in_its_own_process(world, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(workbook([row("A"), row("B")]).getvalue())
+    call_command("import_orders", str(path), "--as", "merch")
+    assert "Imported 2 orders" in capsys.readouterr().out
+    path.write_bytes(workbook([row(f"R{i}", quantity="x") for i in range(205)]).getvalue())
+    with pytest.raises(CommandError, match="205 error"):
+        call_command("import_orders", str(path), "--as", "merch")
+    assert "... and 5 more error(s)." in capsys.readouterr().err
+    assert Order.objects.count() == 2

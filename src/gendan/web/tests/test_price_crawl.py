@@ -409,6 +409,8 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
     for pk in s.notifications:
         yield "notification_read", reverse("web:notification_read", args=[pk]), {}
     yield "notification_read_all", reverse("web:notification_read_all"), {}
+    for key in s.imports:
+        yield "order_import_confirm", reverse("web:order_import_confirm", args=[key]), {}
     for pk in s.attachments:  # last: a removal takes the file away from the crawl
         yield "attachment_remove", reverse("web:attachment_remove", args=[pk]), {}
 
