@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
@@ -30,7 +31,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from pydantic import ValidationError
 
 from gendan.accounts.guards import verb
@@ -146,8 +147,9 @@ def _refused(code: str, message: str) -> DomainError:
 
 
 def check_upload(data: bytes) -> None:
-    """Refuse at once what is not a bounded .xlsx: size, unpacked size, the declared dimensions
-    of the sheet. Reads no row (openpyxl's read-only mode reads the sheet's <dimension> only)."""
+    """Refuse at once what is not a bounded .xlsx: its size, its unpacked size, and the declared
+    dimensions of every sheet. Reads no row: each sheet is read up to its <dimension> (or to the
+    start of its data, when a sheet declares none)."""
     if len(data) > MAX_BYTES:
         raise _refused(
             Code.FILE_TOO_LARGE,
@@ -156,29 +158,100 @@ def check_upload(data: bytes) -> None:
             )
             % {"size": f"{len(data) / 1024 / 1024:.1f}", "max": MAX_BYTES // (1024 * 1024)},
         )
-    _open_sheet(data)
+    _check_archive(data)
 
 
 def _not_xlsx() -> DomainError:
     return _refused(Code.NOT_XLSX, gettext("The file is not an Excel .xlsx workbook."))
 
 
-def _open_sheet(data: bytes) -> Any:
-    """The workbook's order sheet in read-only mode, its declared size within the limits."""
+def _too_large(sheet: str, rows: int, columns: int) -> DomainError:
+    return _refused(
+        Code.SHEET_TOO_LARGE,
+        gettext(
+            "The sheet “%(sheet)s” declares %(rows)s rows and %(columns)s columns; at most "
+            "%(max_rows)s rows under the header and %(max_columns)s columns are accepted. "
+            "Split the file, or delete the empty rows and columns after the data."
+        )
+        % {
+            "sheet": sheet,
+            "rows": f"{rows:,}",
+            "columns": f"{columns:,}",
+            "max_rows": f"{MAX_ROWS:,}",
+            "max_columns": MAX_COLUMNS,
+        },
+    )
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The part name of each sheet -> its title (from the workbook and its relations)."""
+    targets: dict[str, str] = {}
+    with archive.open("xl/_rels/workbook.xml.rels") as rels:
+        for _event, element in ElementTree.iterparse(rels):
+            if _local(element.tag) == "Relationship":
+                target = element.get("Target", "").lstrip("/")
+                targets[element.get("Id", "")] = (
+                    target if target.startswith("xl/") else f"xl/{target}"
+                )
+    titles = {}
+    with archive.open("xl/workbook.xml") as workbook:
+        for _event, element in ElementTree.iterparse(workbook):
+            if _local(element.tag) == "sheet":
+                rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+                if rid in targets:
+                    titles[targets[rid]] = element.get("name", "")
+    return titles
+
+
+def _declared_size(part: Any) -> tuple[int, int] | None:
+    """The rows and columns a sheet's <dimension> declares, read no further than the start of
+    its data (None when it declares none)."""
+    for _event, element in ElementTree.iterparse(part, events=("start",)):
+        tag = _local(element.tag)
+        if tag == "dimension":
+            ref = element.get("ref", "")
+            _min_col, _min_row, max_col, max_row = range_boundaries(ref.split(":")[-1])
+            return int(max_row or 0), int(max_col or 0)
+        if tag == "sheetData":
+            return None
+    return None
+
+
+def _check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise _refused(
+                    Code.FILE_TOO_LARGE,
+                    gettext("The file unpacks to %(size)s MB; at most %(max)s MB are accepted.")
+                    % {
+                        "size": f"{unpacked / 1024 / 1024:.0f}",
+                        "max": MAX_UNPACKED_BYTES // (1024 * 1024),
+                    },
+                )
+            titles = _sheet_titles(archive)
+            if not titles:
+                raise _not_xlsx()
+            for part, title in titles.items():
+                with archive.open(part) as source:
+                    size = _declared_size(source)
+                if size and (size[0] > MAX_ROWS + 1 or size[1] > MAX_COLUMNS):
+                    raise _too_large(title, *size)
+    except DomainError:
+        raise
+    except Exception as exc:  # a broken zip or XML: whatever it raises, it is not a workbook
         raise _not_xlsx() from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refused(
-            Code.FILE_TOO_LARGE,
-            gettext("The file unpacks to %(size)s MB; at most %(max)s MB are accepted.")
-            % {
-                "size": f"{unpacked / 1024 / 1024:.0f}",
-                "max": MAX_UNPACKED_BYTES // (1024 * 1024),
-            },
-        )
+
+
+def _open_sheet(data: bytes) -> Any:
+    """The workbook's order sheet in openpyxl's read-only mode, its declared size within the
+    limits (checked again on the sheet openpyxl opened, before a row is read)."""
+    _check_archive(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
@@ -186,21 +259,7 @@ def _open_sheet(data: bytes) -> Any:
     except Exception as exc:  # openpyxl raises anything on a broken file
         raise _not_xlsx() from exc
     if (rows or 0) > MAX_ROWS + 1 or (columns or 0) > MAX_COLUMNS:
-        raise _refused(
-            Code.SHEET_TOO_LARGE,
-            gettext(
-                "The sheet “%(sheet)s” declares %(rows)s rows and %(columns)s columns; at most "
-                "%(max_rows)s rows under the header and %(max_columns)s columns are accepted. "
-                "Split the file, or delete the empty rows and columns after the data."
-            )
-            % {
-                "sheet": sheet.title,
-                "rows": f"{rows:,}",
-                "columns": f"{columns:,}",
-                "max_rows": f"{MAX_ROWS:,}",
-                "max_columns": MAX_COLUMNS,
-            },
-        )
+        raise _too_large(sheet.title, rows, columns)
     return sheet
 
 

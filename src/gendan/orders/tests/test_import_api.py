@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
@@ -189,3 +190,39 @@ def test_an_upload_is_its_uploaders_only(http, world):
     assert http.get(f"/orders/import/{key}", http.token("manager")).status == 404
     assert http.post(f"/orders/import/{key}/confirm", http.token("manager")).status in (403, 404)
     assert http.get(f"/orders/import/{uuid.uuid4()}", http.token("merch")).status == 404
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="SQLite has one writer: its progress shows only before the import's transaction",
+)
+def test_the_progress_of_an_import_is_seen_while_its_transaction_runs(world, monkeypatch):
+    """On PostgreSQL the run's progress is written beside the import's own transaction, so the
+    page sees it move before the commit."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from gendan.orders import imports
+
+    merch = world.users["merch"]
+    run = imports.start_import(
+        actor=merch, name="p.xlsx", data=_xlsx([_row(f"R{i}") for i in range(4)]), confirmed=True
+    )
+    monkeypatch.setattr(imports, "PROGRESS_EVERY_S", 0)
+    seen: list[float] = []
+    enter = imports.enter_order
+
+    def entering(**kwargs: object) -> object:
+        reader = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with reader.cursor() as cursor:
+                cursor.execute("SELECT progress FROM orders_orderimport WHERE id = %s", [run.pk])
+                seen.append(cursor.fetchone()[0])
+        finally:
+            reader.close()
+        return enter(**kwargs)
+
+    monkeypatch.setattr(imports, "enter_order", entering)
+    assert imports.run_import(run.pk) == "done"
+    assert seen[0] == pytest.approx(0.3) and seen[-1] > 0.7
+    assert Order.objects.count() == 4
