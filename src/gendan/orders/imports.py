@@ -290,7 +290,10 @@ def _value(column: str, value: Any) -> Any:
             return value.date() if value.time() == datetime.min.time() else value
         if isinstance(value, date):
             return value
-        return _text(value)
+        try:  # a date cell or YYYY-MM-DD; not a number (the schema reads one as a Unix time)
+            return date.fromisoformat(_text(value))
+        except ValueError:
+            return f"not a date: {_text(value)}"
     return _text(value)
 
 
@@ -727,6 +730,7 @@ def run_import(run_id: int) -> str:
             preview=preview_of(report),
             annotated=annotated_workbook(report) if report.error_count else None,
             imported=report.imported,
+            **({"data": b""} if status == ImportStatus.DONE else {}),  # its orders hold it now
             finished_at=timezone.now(),
         )
     except Exception as exc:  # a bug must not leave the run "running" for ever

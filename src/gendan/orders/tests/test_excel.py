@@ -252,6 +252,7 @@ def test_the_api_bounds_are_the_imports_a_clear_message_per_cell(world):
         row("I", packs=-1),
         row("J", channel="nowhere"),
         row("K", currency="EURO"),
+        row("L", delivery_date=1_800_000_000),  # a number, not a date (nor a Unix time)
     ]
     report = import_orders(workbook(rows), actor=world.users["merch"])
     assert report.imported == [] and Order.objects.count() == 0
@@ -268,6 +269,7 @@ def test_the_api_bounds_are_the_imports_a_clear_message_per_cell(world):
         ("O10", "A whole number from 0 to 100,000,000 is required."),
         ("E11", "Unknown value; one of 'export', 'domestic', 'store' or 'scattered'."),
         ("F12", "A currency is a three-letter code such as CNY or USD."),
+        ("I13", "A date from 2000-01-01 to 2099-12-31 (YYYY-MM-DD) is required."),
     ]
 
 
