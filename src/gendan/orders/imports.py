@@ -647,9 +647,9 @@ def confirm_import(*, actor: Any, key: Any) -> OrderImport:
     return run
 
 
-def get_import_for(actor: Any, key: Any) -> OrderImport:
-    """An upload of the actor's (nobody sees another's)."""
-    run = OrderImport.objects.filter(key=key, created_by=actor).first() if key else None
+def get_import_for(user: Any, key: Any) -> OrderImport:
+    """An upload of the user's (nobody sees another's); a read, not a verb."""
+    run = OrderImport.objects.filter(key=key, created_by=user).first() if key else None
     if run is None:
         raise DomainError("import_not_found", gettext("No such import."), kind=Kind.NOT_FOUND)
     return run

@@ -43,7 +43,7 @@ def _service_modules() -> list[object]:
         # a services package (loading's) holds its verbs in one module per topic
         for topic in pkgutil.iter_modules(getattr(services, "__path__", [])):
             modules.append(importlib.import_module(f"{services.__name__}.{topic.name}"))
-    return [*modules, importlib.import_module("gendan.orders.excel")]
+    return [*modules, importlib.import_module("gendan.orders.imports")]
 
 
 def _verbs_taking_an_actor() -> list[str]:

@@ -254,7 +254,8 @@ def seed(world: Any) -> Seeded:
 
 
 def _an_import(actor: Any) -> str:
-    """An Excel upload the worker checked, with a refused cell (so its annotated copy exists)."""
+    """An Excel upload the worker checked and found ready (its owner's confirm answers the
+    upload's page)."""
     from openpyxl import Workbook
 
     from gendan.orders import imports
@@ -263,7 +264,8 @@ def _an_import(actor: Any) -> str:
     book = Workbook()
     book.active.title = "orders"
     book.active.append(list(HEADER))
-    book.active.append(["A", "EXP001", "", "merch", "", "", "", "2026-11-01", "2026-12-01"])
+    header = ["A", "EXP001", "", "merch", "", "", "", "2026-11-01", "2026-12-01", ""]
+    book.active.append([*header, "BC-101", "", "", 10, 1, "12.5"])
     buffer = io.BytesIO()
     book.save(buffer)
     run = imports.start_import(actor=actor, name="crawl.xlsx", data=buffer.getvalue())
@@ -665,6 +667,7 @@ def test_every_page_is_crawled():
         ["L"],
         attachments=[1],
         notifications=[1],
+        imports=["00000000-0000-0000-0000-000000000001"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
