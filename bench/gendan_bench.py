@@ -486,7 +486,7 @@ def import_workbook(lines: int, lines_per_order: int = 5) -> bytes:
 
 def import_measure(lines: int) -> Result:
     from gendan.accounts.models import User
-    from gendan.orders.excel import import_orders
+    from gendan.orders.imports import import_orders
 
     _import_merchandiser()
     data = import_workbook(lines)

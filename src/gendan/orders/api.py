@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,11 +24,10 @@ from gendan.apiconventions import (
     idempotent,
 )
 from gendan.errors import DomainError, Kind
-from gendan.orders import inputs, selectors, services, workflow
+from gendan.orders import imports, inputs, selectors, services, workflow
 from gendan.orders.entry import LineInput
 from gendan.orders.errors import Code
 from gendan.orders.excel import export_orders as run_export
-from gendan.orders.excel import import_orders as run_import
 from gendan.orders.models import Incoterm
 from gendan.parties.models import Channel
 from gendan.prices import redact_payload, redact_reasons, redact_text
@@ -39,23 +39,24 @@ ERRORS = errors(403, 404, 409, 412)
 
 
 class LineIn(Schema):
-    product: str = Field(min_length=1, max_length=40)
-    quantity: int = Field(ge=1, le=100_000_000)
-    unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=4)
-    colour: str = Field("", max_length=50)
-    size: str = Field("", max_length=100)
-    packs: int = Field(0, ge=0, le=100_000_000)
-    special_material: str = ""
-    packing_requirement: str = ""
+    product: str = Field(min_length=1, max_length=inputs.MAX_CODE)
+    quantity: inputs.Quantity
+    unit_price: inputs.UnitPrice
+    colour: str = Field("", max_length=inputs.MAX_COLOUR)
+    size: str = Field("", max_length=inputs.MAX_SIZE)
+    packs: inputs.Packs = 0
+    special_material: str = Field("", max_length=inputs.MAX_REQUIREMENT)
+    packing_requirement: str = Field("", max_length=inputs.MAX_REQUIREMENT)
 
 
 class OrderIn(Schema):
-    customer: str
-    contract_date: date
-    delivery_date: date
-    lines: list[LineIn] = Field(min_length=1, max_length=500)
+    customer: str = Field(max_length=inputs.MAX_CUSTOMER_CODE)
+    contract_date: inputs.OrderDate
+    delivery_date: inputs.OrderDate
+    lines: list[LineIn] = Field(min_length=1, max_length=inputs.MAX_LINES)
     salesperson: str | None = Field(
         None,
+        max_length=inputs.MAX_USERNAME,
         description=(
             "Username; absent: the customer's salesperson. Only a merchandiser or a sales "
             "manager may name someone other than themselves (else 409 `assign_not_allowed`); "
@@ -64,6 +65,7 @@ class OrderIn(Schema):
     )
     merchandiser: str | None = Field(
         None,
+        max_length=inputs.MAX_USERNAME,
         description=(
             "Username; required unless you are a merchandiser yourself (then it is you): "
             "GET /api/v1/people?role=merchandiser lists them."
@@ -72,20 +74,20 @@ class OrderIn(Schema):
     channel: Channel | None = None
     currency: str | None = Field(None, min_length=3, max_length=3)
     incoterm: Incoterm | None = None
-    customer_po: str = Field("", max_length=60)
-    notes: str = ""
+    customer_po: str = Field("", max_length=inputs.MAX_CUSTOMER_PO)
+    notes: str = Field("", max_length=inputs.MAX_NOTES)
     submit: bool = False
 
 
 class OrderPatch(Schema):
-    reason: str = ""
-    contract_date: date | None = None
-    delivery_date: date | None = None
+    reason: str = Field("", max_length=inputs.MAX_REASON)
+    contract_date: inputs.OrderDate | None = None
+    delivery_date: inputs.OrderDate | None = None
     incoterm: Incoterm | None = None
     currency: str | None = Field(None, min_length=3, max_length=3)
-    customer_po: str | None = Field(None, max_length=60)
-    notes: str | None = None
-    lines: list[LineIn] | None = Field(None, min_length=1, max_length=500)
+    customer_po: str | None = Field(None, max_length=inputs.MAX_CUSTOMER_PO)
+    notes: str | None = Field(None, max_length=inputs.MAX_NOTES)
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=inputs.MAX_LINES)
 
 
 class LineOut(Schema):
@@ -481,17 +483,78 @@ def create_order(request: HttpRequest, response: HttpResponse, data: OrderIn):
 
 
 class ImportReport(Schema):
+    """An uploaded workbook on its way in: `status` queued, checking, ready (checked, waiting for
+    the confirm), invalid (nothing imported: see `errors`), importing, done or failed. `errors`
+    are the first 200, `more_errors` counts the rest."""
+
+    key: str
+    name: str
+    status: str
+    status_label: str
+    confirmed: bool
+    progress: float
+    rows: int
+    orders: int
     imported: list[str]
     errors: list[dict[str, Any]]
+    error_count: int
+    more_errors: int
+    failure: str
+    created_at: datetime
+    finished_at: datetime | None
 
 
-@router.post("/import", response={200: ImportReport, **errors(403), 422: ImportReport | ErrorOut})
-def import_orders(request: HttpRequest, file: File[UploadedFile]):
-    """Import an .xlsx in the documented template; any bad row imports nothing (422 with every error)."""
-    report = run_import(file, actor=caller(request))
-    return Status(
-        (422 if report.errors else 200), {"imported": report.imported, "errors": report.errors}
+@router.post("/import", response={202: ImportReport, **errors(403), 413: ErrorOut})
+def import_orders(request: HttpRequest, file: File[UploadedFile], dry_run: bool = False):
+    """Upload an .xlsx in the documented template (at most 5 MB, 50,000 rows, 50 columns): checked
+    at once, then checked and imported by the background worker; any bad row imports nothing.
+    Follow it with GET /orders/import/{key}. With `dry_run` it is only checked: confirm it with
+    POST /orders/import/{key}/confirm."""
+    actor = caller(request)
+    if file.size is not None and file.size > imports.MAX_BYTES:
+        refused = DomainError(
+            imports.Code.FILE_TOO_LARGE,
+            gettext(
+                "The file is %(size)s MB; files over %(max)s MB are refused. Split it into smaller files."
+            )
+            % {"size": f"{file.size / 1024 / 1024:.1f}", "max": imports.MAX_BYTES // 1024 // 1024},
+            kind=Kind.INVALID,
+            details={"field": "file"},
+        )
+        return Status(413, refused.as_dict())
+    run = imports.start_import(
+        actor=actor, name=file.name or "orders.xlsx", data=file.read(), confirmed=not dry_run
     )
+    return Status(202, imports.import_report_out(run))
+
+
+@router.get("/import/{key}", response={200: ImportReport, **errors(404)})
+def import_status(request: HttpRequest, key: uuid.UUID):
+    """How far an upload is: its status, progress, the orders imported or the errors."""
+    return imports.import_report_out(imports.get_import_for(caller(request), key))
+
+
+@router.post("/import/{key}/confirm", response={202: ImportReport, **errors(403, 404, 409)})
+def confirm_import(request: HttpRequest, key: uuid.UUID):
+    """Import an upload checked with `dry_run` that had no error (409 unless it is ready)."""
+    run = imports.confirm_import(actor=caller(request), key=key)
+    return Status(202, imports.import_report_out(run))
+
+
+@router.get("/import/{key}/errors.xlsx", response={200: None, **errors(404)})
+def import_errors_xlsx(request: HttpRequest, key: uuid.UUID):
+    """The upload back with each refused cell marked and explained in a comment."""
+    run = imports.get_import_for(caller(request), key)
+    if not run.annotated:
+        raise DomainError(
+            "import_has_no_errors", gettext("This upload has no errors."), kind=Kind.NOT_FOUND
+        )
+    response = HttpResponse(
+        bytes(run.annotated),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
+    return response
 
 
 @router.get("/export.xlsx", response={200: None, **errors(403)})

@@ -11,6 +11,14 @@ from django.utils.translation import gettext
 
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind
+from gendan.orders.inputs import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    PRICE_PLACES,
+)
 
 CENT = Decimal("0.01")
 
@@ -70,6 +78,13 @@ def check_dates(problems: Problems, contract_date: date | None, delivery_date: d
         problems.add("contract_date", gettext("The contract date is required."))
     if delivery_date is None:
         problems.add("delivery_date", gettext("The delivery date is required."))
+    for name, day in (("contract_date", contract_date), ("delivery_date", delivery_date)):
+        if day is not None and not FIRST_DATE <= day <= LAST_DATE:
+            problems.add(
+                name,
+                gettext("The date must be from %(first)s to %(last)s.")
+                % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+            )
     if contract_date and delivery_date and delivery_date < contract_date:
         problems.add("delivery_date", gettext("The delivery date is before the contract date."))
 
@@ -95,32 +110,53 @@ def check_lines(problems: Problems, lines: list[LineInput]) -> list[CheckedLine]
                 gettext("Product “%(code)s” is no longer sold.") % {"code": line.product},
             )
         qty = _int(line.quantity)
-        if qty is None or qty < 1:
+        if qty is None or not 1 <= qty <= MAX_QUANTITY:
             problems.add(
-                f"{where}.quantity", gettext("The quantity must be a whole number of at least 1.")
+                f"{where}.quantity",
+                gettext("The quantity must be a whole number of at least 1 and at most %(max)s.")
+                % {"max": f"{MAX_QUANTITY:,}"},
             )
+            qty = None
         price = _decimal(line.unit_price)
-        if price is None or price < 0:
-            problems.add(
-                f"{where}.unit_price", gettext("The unit price must be a number of at least 0.")
-            )
-        packs = _int(line.packs)
-        if packs is None or packs < 0:
-            problems.add(f"{where}.packs", gettext("Packs must be a whole number of at least 0."))
         if (
-            product is not None
-            and qty
-            and qty >= 1
-            and price is not None
-            and price >= 0
-            and packs is not None
+            price is None
+            or not 0 <= price <= MAX_UNIT_PRICE
+            or -price.as_tuple().exponent > PRICE_PLACES  # type: ignore[operator]
         ):
+            problems.add(
+                f"{where}.unit_price",
+                gettext(
+                    "The unit price must be a number of at least 0 and at most %(max)s, with at most %(places)s decimal places."
+                )
+                % {"max": f"{MAX_UNIT_PRICE:,}", "places": PRICE_PLACES},
+            )
+            price = None
+        packs = _int(line.packs)
+        if packs is None or not 0 <= packs <= MAX_QUANTITY:
+            problems.add(
+                f"{where}.packs",
+                gettext("Packs must be a whole number of at least 0 and at most %(max)s.")
+                % {"max": f"{MAX_QUANTITY:,}"},
+            )
+            packs = None
+        amount = money(price * qty) if price is not None and qty is not None else None
+        if amount is not None and amount > MAX_AMOUNT:
+            problems.add(
+                f"{where}.quantity",
+                gettext(
+                    "The line's amount (quantity × unit price) would be %(amount)s; at most %(max)s is possible."
+                )
+                % {"amount": f"{amount:,}", "max": f"{MAX_AMOUNT:,}"},
+            )
+            amount = None
+        if product is not None and amount is not None and packs is not None:
+            assert qty is not None and price is not None
             checked.append(
                 CheckedLine(
                     product=product,
                     quantity=qty,
                     unit_price=price,
-                    amount=money(price * qty),
+                    amount=amount,
                     colour=line.colour or product.colour,
                     size=line.size or product.size,
                     packs=packs,
@@ -128,6 +164,13 @@ def check_lines(problems: Problems, lines: list[LineInput]) -> list[CheckedLine]
                     packing_requirement=line.packing_requirement,
                 )
             )
+    total = sum((c.amount for c in checked), Decimal(0))
+    if total > MAX_AMOUNT:
+        problems.add(
+            "lines",
+            gettext("The order's total would be %(total)s; at most %(max)s is possible.")
+            % {"total": f"{total:,}", "max": f"{MAX_AMOUNT:,}"},
+        )
     return checked
 
 
@@ -136,7 +179,9 @@ def _int(value: Any) -> int | None:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    return int(number) if number == number.to_integral_value() else None
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    return int(number)
 
 
 def _decimal(value: Any) -> Decimal | None:

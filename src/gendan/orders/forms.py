@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gendan.orders import inputs
 from gendan.orders.entry import LineInput
 from gendan.orders.models import Incoterm
 from gendan.parties.models import Channel
@@ -39,15 +40,28 @@ AMENDABLE_FIELDS = (
 
 
 def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateInput(
+        attrs={
+            "type": "date",
+            "min": inputs.FIRST_DATE.isoformat(),
+            "max": inputs.LAST_DATE.isoformat(),
+        },
+        format="%Y-%m-%d",
+    )
+
+
+def _order_date(label: Any) -> forms.DateField:
+    """A contract or delivery date (the range every entry path accepts is the service's rule,
+    entry.check_dates; the widget offers the same range)."""
+    return forms.DateField(label=label, required=False, widget=_date_widget())
 
 
 class OrderForm(forms.Form):
     """The header. Dates and people are optional here: the service says what is missing."""
 
     customer = forms.ChoiceField(label=_("Customer"), required=False)
-    contract_date = forms.DateField(label=_("Contract date"), required=False, widget=_date_widget())
-    delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=_date_widget())
+    contract_date = _order_date(_("Contract date"))
+    delivery_date = _order_date(_("Delivery date"))
     salesperson = forms.ChoiceField(label=_("Salesperson"), required=False)
     merchandiser = forms.ChoiceField(label=_("Merchandiser"), required=False)
     channel = forms.ChoiceField(
@@ -64,9 +78,14 @@ class OrderForm(forms.Form):
     incoterm = forms.ChoiceField(
         label=_("Incoterm"), required=False, choices=[("", "—"), *Incoterm.choices]
     )
-    customer_po = forms.CharField(label=_("Customer PO"), required=False, max_length=60)
+    customer_po = forms.CharField(
+        label=_("Customer PO"), required=False, max_length=inputs.MAX_CUSTOMER_PO
+    )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=inputs.MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     submit = forms.BooleanField(label=_("Submit for sign-off when saved"), required=False)
 
@@ -90,7 +109,8 @@ class OrderForm(forms.Form):
             self.fields["reason"] = forms.CharField(
                 label=_("Reason for the amendment"),
                 required=False,
-                widget=forms.TextInput(attrs={"maxlength": 500}),
+                max_length=inputs.MAX_REASON,
+                widget=forms.TextInput(attrs={"maxlength": inputs.MAX_REASON}),
             )
 
     def create_kwargs(self) -> dict[str, Any]:
@@ -124,7 +144,7 @@ class LineForm(forms.Form):
     product = forms.CharField(
         label=_("Product"),
         required=False,
-        max_length=40,
+        max_length=inputs.MAX_CODE,
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "product-code"}),
     )
     quantity = forms.IntegerField(
@@ -135,19 +155,25 @@ class LineForm(forms.Form):
     unit_price = forms.DecimalField(
         label=_("Unit price"),
         required=False,
-        max_digits=12,
-        decimal_places=4,
+        max_digits=inputs.PRICE_DIGITS,
+        decimal_places=inputs.PRICE_PLACES,
         widget=forms.NumberInput(attrs={"class": "price", "step": "any", "inputmode": "decimal"}),
     )
-    colour = forms.CharField(label=_("Colour"), required=False, max_length=50)
-    size = forms.CharField(label=_("Size"), required=False, max_length=100)
+    colour = forms.CharField(label=_("Colour"), required=False, max_length=inputs.MAX_COLOUR)
+    size = forms.CharField(label=_("Size"), required=False, max_length=inputs.MAX_SIZE)
     packs = forms.IntegerField(
         label=_("Packs"),
         required=False,
         widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric"}),
     )
-    special_material = forms.CharField(label=_("Special raw-material requirement"), required=False)
-    packing_requirement = forms.CharField(label=_("Packing requirement"), required=False)
+    special_material = forms.CharField(
+        label=_("Special raw-material requirement"),
+        required=False,
+        max_length=inputs.MAX_REQUIREMENT,
+    )
+    packing_requirement = forms.CharField(
+        label=_("Packing requirement"), required=False, max_length=inputs.MAX_REQUIREMENT
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

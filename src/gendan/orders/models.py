@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -193,3 +194,58 @@ class OrderRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "revision"], name="revision_order_revision"),
         ]
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    CHECKING = "checking", _("Checking")
+    READY = "ready", _("Ready to import")
+    INVALID = "invalid", _("Has errors")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class OrderImport(models.Model):
+    """One Excel workbook on its way in: checked, then imported, by the background worker.
+
+    The upload's bytes wait here (not on disk) between the check and the confirm; ``confirmed``
+    says whether the worker imports after the check (an API upload without ``dry_run``, or the
+    page's confirm) or only checks. ``errors`` keeps the first errors of the report (the count of
+    all of them in ``error_count``), ``preview`` the rows the page shows, ``annotated`` the file
+    back with each bad cell marked."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    confirmed = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.FloatField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    order_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    annotated = models.BinaryField(null=True, blank=True)
+    imported = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=1), name="orderimport_progress_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)

@@ -47,6 +47,22 @@ urlpatterns = [
         orders_cockpit.order_action,
         name="order_action",
     ),
-    # Excel import: upload, preview, confirm
+    # Excel import: upload; the upload's progress, preview, confirm and annotated errors
     path("import/", orders_imports.order_import, name="order_import"),
+    path("import/<uuid:key>/", orders_imports.order_import_run, name="order_import_run"),
+    path(
+        "import/<uuid:key>/progress/",
+        orders_imports.order_import_progress,
+        name="order_import_progress",
+    ),
+    path(
+        "import/<uuid:key>/confirm/",
+        orders_imports.order_import_confirm,
+        name="order_import_confirm",
+    ),
+    path(
+        "import/<uuid:key>/errors.xlsx",
+        orders_imports.order_import_errors,
+        name="order_import_errors",
+    ),
 ]

@@ -43,7 +43,7 @@ def _service_modules() -> list[object]:
         # a services package (loading's) holds its verbs in one module per topic
         for topic in pkgutil.iter_modules(getattr(services, "__path__", [])):
             modules.append(importlib.import_module(f"{services.__name__}.{topic.name}"))
-    return [*modules, importlib.import_module("gendan.orders.excel")]
+    return [*modules, importlib.import_module("gendan.orders.imports")]
 
 
 def _verbs_taking_an_actor() -> list[str]:
@@ -81,7 +81,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "timeline",
     }
     assert "gendan.orders.services.release_order" in VERB_NAMES
-    assert "gendan.orders.excel.import_orders" in VERB_NAMES
+    assert "gendan.orders.imports.import_orders" in VERB_NAMES
 
 
 @pytest.mark.parametrize(
@@ -141,8 +141,9 @@ def _operations() -> list[tuple[str, str, dict]]:
 def test_every_api_operation_requires_authentication_but_the_sign_in():
     operations = _operations()
     # one endpoint per action of the order's life (20), the answer to an unknown action, files (4),
-    # the export log (1), the people an order may name (1)
-    assert len(operations) == 61
+    # the export log (1), the people an order may name (1), an Excel upload's status,
+    # confirm and annotated errors (3)
+    assert len(operations) == 64
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
+import time
+import zipfile
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from gendan.orders.excel import HEADER, export_orders, import_orders
+from gendan.errors import DomainError
+from gendan.orders import imports
+from gendan.orders.excel import HEADER, export_orders
+from gendan.orders.imports import check_upload, import_orders
 from gendan.orders.models import Order
 from gendan.orders.selectors import OrderFilter, filter_orders
 from gendan.timeline.models import Event
@@ -88,7 +96,7 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_cell(world):
             "row": 19,
             "column": "quantity",
             "cell": "N19",
-            "reason": "A whole number of at least 1 is required.",
+            "reason": "A whole number from 1 to 100,000,000 is required.",
         },
     ]
     rows[17] = row("R17")
@@ -138,3 +146,179 @@ def test_production_exports_without_prices_and_cannot_import(world):
         export_orders(
             filter_orders(world.users["production"], OrderFilter()), actor=world.users["production"]
         )
+
+
+# ---- hardening: bounded files, bounded reports, the API's bounds on every cell -------------------
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _far_cell_workbook() -> bytes:
+    """A few KB whose only cell is the last one a sheet can have (XFD1048576)."""
+    book = Workbook()
+    book.active.title = "orders"
+    book.active["XFD1048576"] = "x"
+    return _save(book)
+
+
+def _without_dimension(data: bytes) -> bytes:
+    """The same workbook with the sheet's <dimension> removed: its size is then unknown."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_cell_at_xfd1048576_is_refused_at_once_by_the_declared_dimension(world):
+    data = _far_cell_workbook()
+    assert len(data) < 10_000
+    start = time.monotonic()
+    with pytest.raises(DomainError) as refused:
+        check_upload(data)
+    assert refused.value.code == "sheet_too_large"
+    assert "1,048,576 rows" in str(refused.value.message)
+    report = import_orders(io.BytesIO(data), actor=world.users["merch"])
+    assert report.error_count == 1 and "1,048,576 rows" in report.errors[0]["reason"]
+    assert time.monotonic() - start < 5
+    assert Order.objects.count() == 0
+
+
+def test_a_sheet_without_its_dimension_is_read_no_further_than_the_limits(world):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "orders"
+    sheet.append(list(HEADER))
+    sheet.append(row("A"))
+    sheet["XFD1048576"] = "x"
+    data = _without_dimension(_save(book))
+    check_upload(data)  # nothing declared: the reading itself stops at the limits
+    start = time.monotonic()
+    report = import_orders(io.BytesIO(data), actor=world.users["merch"])
+    assert time.monotonic() - start < 20
+    assert report.imported == [] and Order.objects.count() == 0
+    assert report.errors == [
+        {
+            "sheet": "orders",
+            "row": 50002,
+            "column": "",
+            "cell": "",
+            "reason": "The sheet goes on past row 50,001: at most 50,000 rows under the header "
+            "are accepted. Split the file, or delete the rows after the data.",
+        }
+    ]
+
+
+def test_a_sheet_declaring_more_rows_or_columns_than_the_limits_is_refused(world, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 5)
+    with pytest.raises(DomainError) as refused:
+        check_upload(workbook([row(f"R{i}") for i in range(6)]).getvalue())
+    assert refused.value.code == "sheet_too_large"
+    check_upload(workbook([row(f"R{i}") for i in range(5)]).getvalue())
+    book = Workbook()
+    book.active.cell(row=1, column=51, value="x")
+    with pytest.raises(DomainError):
+        check_upload(_save(book))
+
+
+def test_the_report_keeps_the_first_200_errors_and_counts_the_rest(world):
+    rows = [row(f"R{i}", quantity="many") for i in range(1000)]
+    report = import_orders(workbook(rows), actor=world.users["merch"])
+    assert report.error_count == 1000
+    assert len(report.errors) == 200 and report.more_errors == 800
+    assert [e["row"] for e in report.errors] == list(range(2, 202))
+    assert Order.objects.count() == 0
+
+
+def test_the_api_bounds_are_the_imports_a_clear_message_per_cell(world):
+    """Quantity 10^13, price 123456789012345.5 and 1e308 imported on SQLite and broke every read;
+    each is now refused at its cell, like the API refuses it, and nothing is written."""
+    rows = [
+        row("A", quantity=10**13),
+        row("B", price=Decimal("123456789012345.5")),
+        row("C", price=1e308),
+        row("D", price="1e308"),
+        row("E", price="12.34567"),
+        row("F", contract_date=date(1900, 1, 1)),
+        row("G", colour="x" * 51),
+        row("H", quantity=True),
+        row("I", packs=-1),
+        row("J", channel="nowhere"),
+        row("K", currency="EURO"),
+        row("L", delivery_date=1_800_000_000),  # a number, not a date (nor a Unix time)
+    ]
+    report = import_orders(workbook(rows), actor=world.users["merch"])
+    assert report.imported == [] and Order.objects.count() == 0
+    price = "A number from 0 to 99,999,999.9999 with at most 4 decimal places is required."
+    assert [(e["cell"], e["reason"]) for e in report.errors] == [
+        ("N2", "A whole number from 1 to 100,000,000 is required."),
+        ("P3", price),
+        ("P4", price),
+        ("P5", price),
+        ("P6", price),
+        ("H7", "A date from 2000-01-01 to 2099-12-31 (YYYY-MM-DD) is required."),
+        ("L8", "At most 50 characters."),
+        ("N9", "A whole number from 1 to 100,000,000 is required."),
+        ("O10", "A whole number from 0 to 100,000,000 is required."),
+        ("E11", "Unknown value; one of 'export', 'domestic', 'store' or 'scattered'."),
+        ("F12", "A currency is a three-letter code such as CNY or USD."),
+        ("I13", "A date from 2000-01-01 to 2099-12-31 (YYYY-MM-DD) is required."),
+    ]
+
+
+def test_a_line_amount_or_total_the_columns_cannot_hold_is_refused(world):
+    rows = [row("A", quantity=100_000_000, price="99999999")]
+    report = import_orders(workbook(rows), actor=world.users["merch"])
+    assert [e["cell"] for e in report.errors] == ["N2"]
+    assert "at most 999,999,999,999.99 is possible" in report.errors[0]["reason"]
+    rows = [row("B", quantity=10_000_000, price="60000") for _ in range(2)]
+    report = import_orders(workbook(rows), actor=world.users["merch"])
+    assert [(e["cell"], e["column"]) for e in report.errors] == [("A2", "order_ref")]
+    assert "The order's total would be 1,200,000,000,000.00" in report.errors[0]["reason"]
+    assert Order.objects.count() == 0
+
+
+def test_what_the_bounds_let_in_every_read_export_and_search_gives_back(world, client):
+    """The largest order the bounds allow: read, exported, listed, searched, its customer shown."""
+    rows = [row("A", quantity=10_000_000, price="99999.9999", colour="c" * 50)]
+    rows += [row("A", "FN-101", quantity=1, price="0.0001")]
+    report = import_orders(workbook(rows), actor=world.users["merch"])
+    assert report.error_count == 0, report.errors
+    (number,) = report.imported
+    order = Order.objects.get(number=number)
+    assert str(order.total_amount) == "999999999000.00"
+    merch = world.users["merch"]
+    export_orders(filter_orders(merch, OrderFilter(q="EXP001")), actor=merch)
+    client.force_login(merch)
+    for url in (
+        reverse("web:order_detail", args=[number]),
+        reverse("web:order_list") + "?q=EXP",
+        reverse("web:order_export"),
+        reverse("web:customer_detail", args=["EXP001"]),
+        f"/api/v1/orders/{number}",
+        "/api/v1/orders?q=EXP",
+        "/api/v1/orders/export.xlsx",
+        f"/api/v1/orders/{number}/actions",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_command_imports_in_its_own_process(world, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(workbook([row("A"), row("B")]).getvalue())
+    call_command("import_orders", str(path), "--as", "merch")
+    assert "Imported 2 orders" in capsys.readouterr().out
+    path.write_bytes(workbook([row(f"R{i}", quantity="x") for i in range(205)]).getvalue())
+    with pytest.raises(CommandError, match="205 error"):
+        call_command("import_orders", str(path), "--as", "merch")
+    assert "... and 5 more error(s)." in capsys.readouterr().err
+    assert Order.objects.count() == 2

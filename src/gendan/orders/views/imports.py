@@ -1,130 +1,139 @@
-"""Excel import: upload, a preview of every row with each bad cell explained, then confirm.
+"""Excel import: upload, a preview of the rows with each bad cell explained, then confirm.
 
-Nothing is written before the confirm: the preview runs the import's own checks as a dry run
-(rolled back). Between preview and confirm the uploaded bytes wait in the session, not on disk.
+The upload is checked at once (type, size, the sheet's declared dimensions); the rows are read
+and checked by the background worker, which also does the import after the confirm. The page
+of the upload polls its progress (htmx), then shows the preview: nothing is written before the
+confirm, and nothing at all if any row is wrong. The bytes wait in the upload's row, not on disk.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
-from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from gendan.accounts.permissions import Perm
 from gendan.errors import DomainError, Kind
-from gendan.orders import excel
+from gendan.orders import imports
+from gendan.orders.models import ImportStatus, OrderImport
 
-MAX_BYTES = 5 * 1024 * 1024
-SESSION_KEY = "order_import"
-
-
-def _rows(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    """The workbook's rows as the import reads them (row numbers as in Excel)."""
-    rows = excel._read_rows(io.BytesIO(data), excel.ImportReport())
-    columns = [c for c in excel.HEADER if any(c in r for _, r in rows)] or list(excel.HEADER)
-    return columns, rows
+MAX_BYTES = imports.MAX_BYTES
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    return excel._text(value)
+def _allowed(request: HttpRequest) -> None:
+    if not request.user.can(Perm.IMPORT_ORDERS):
+        raise PermissionDenied
 
 
-def _preview(data: bytes, errors: list[dict[str, Any]]) -> dict[str, Any]:
-    """Every row with its cells; a cell the import refused carries its reasons."""
-    columns, rows = _rows(data)
-    by_cell: dict[tuple[int, str], list[str]] = {}
-    for e in errors:
-        by_cell.setdefault((e["row"], e["column"]), []).append(str(e["reason"]))
-    table = []
-    for number, row in rows:
-        cells = [
-            {
-                "column": column,
-                "value": _shown(row.get(column)),
-                "reasons": by_cell.get((number, column), []),
-            }
-            for column in columns
-        ]
-        table.append({"number": number, "cells": cells, "bad": any(c["reasons"] for c in cells)})
-    refs = {excel._text(r.get("order_ref")) for _, r in rows} - {""}
-    return {"columns": columns, "rows": table, "order_count": len(refs)}
-
-
-def _run(request: HttpRequest, data: bytes, *, dry_run: bool) -> excel.ImportReport:
+def _run(request: HttpRequest, key: UUID) -> OrderImport:
     try:
-        return excel.import_orders(io.BytesIO(data), actor=request.user, dry_run=dry_run)
+        return imports.get_import_for(request.user, key)
     except DomainError as exc:
-        if exc.kind == Kind.FORBIDDEN:
-            raise PermissionDenied(str(exc.message)) from exc
-        raise
+        raise Http404(str(exc.message)) from exc
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    return {
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        "max_rows": f"{imports.MAX_ROWS:,}",
+        "max_errors": imports.MAX_ERRORS,
+        **extra,
+    }
 
 
 @login_required
 def order_import(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Perm.IMPORT_ORDERS):
-        raise PermissionDenied
-    context: dict[str, Any] = {"max_mb": MAX_BYTES // (1024 * 1024)}
+    """The upload form; a valid upload goes to the worker and the page of the upload."""
+    _allowed(request)
+    context = _context()
     if request.method != "POST":
         return render(request, "orders/import.html", context)
-
-    if request.POST.get("step") == "confirm":
-        stored = request.session.get(SESSION_KEY)
-        if not stored or stored.get("token") != request.POST.get("token"):
-            context["upload_error"] = gettext(
-                "The uploaded file is no longer waiting to be imported. Upload it again."
-            )
-            return render(request, "orders/import.html", context, status=409)
-        data = base64.b64decode(stored["data"])
-        report = _run(request, data, dry_run=False)
-        if report.errors:  # something changed since the preview: show why, import nothing
-            context.update(
-                name=stored["name"],
-                token=stored["token"],
-                errors=report.errors,
-                **_preview(data, report.errors),
-            )
-            return render(request, "orders/import.html", context, status=422)
-        del request.session[SESSION_KEY]
-        context["imported"] = report.imported
-        return render(request, "orders/import.html", context)
-
     upload = request.FILES.get("file")
     if upload is None:
         context["upload_error"] = gettext("Choose an Excel .xlsx file to upload.")
         return render(request, "orders/import.html", context, status=422)
-    if upload.size > MAX_BYTES:
+    if upload.size is not None and upload.size > MAX_BYTES:
         context["upload_error"] = gettext(
             "The file is %(size)s MB; files over %(max)s MB are refused. Split it into smaller files."
         ) % {"size": f"{upload.size / 1024 / 1024:.1f}", "max": context["max_mb"]}
         return render(request, "orders/import.html", context, status=413)
-    data = upload.read()
-    request.session.pop(SESSION_KEY, None)
-    report = _run(request, data, dry_run=True)
-    token = hashlib.sha256(data).hexdigest()[:16]
-    if not report.errors:
-        request.session[SESSION_KEY] = {
-            "name": upload.name,
-            "token": token,
-            "data": base64.b64encode(data).decode("ascii"),
-        }
-    context.update(
-        name=upload.name,
-        token=token,
-        errors=report.errors,
-        **_preview(data, report.errors),
+    try:
+        run = imports.start_import(
+            actor=request.user, name=upload.name or "orders.xlsx", data=upload.read()
+        )
+    except DomainError as exc:
+        if exc.kind == Kind.FORBIDDEN:
+            raise PermissionDenied(str(exc.message)) from exc
+        context["upload_error"] = str(exc.message)
+        status = 413 if exc.code == imports.Code.FILE_TOO_LARGE else 422
+        return render(request, "orders/import.html", context, status=status)
+    return redirect("web:order_import_run", key=run.key)
+
+
+def _run_context(run: OrderImport) -> dict[str, Any]:
+    preview = run.preview or {}
+    return _context(
+        run=run,
+        progress_pct=round(run.progress * 100),
+        columns=preview.get("columns", []),
+        rows=preview.get("rows", []),
+        total_rows=preview.get("total_rows", run.rows),
+        more_errors=run.error_count - len(run.errors),
     )
-    return render(request, "orders/import.html", context, status=200)
+
+
+@login_required
+def order_import_run(request: HttpRequest, key: UUID) -> HttpResponse:
+    """One upload: its progress while the worker has it, then its preview or its result."""
+    _allowed(request)
+    run = _run(request, key)
+    status = 422 if run.status == ImportStatus.INVALID and run.confirmed else 200
+    return render(request, "orders/import_run.html", _run_context(run), status=status)
+
+
+@login_required
+def order_import_progress(request: HttpRequest, key: UUID) -> HttpResponse:
+    """The progress, polled by htmx while the worker has the upload; reloads the page when done."""
+    _allowed(request)
+    run = _run(request, key)
+    response = render(request, "orders/_import_progress.html", _run_context(run))
+    if not run.running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def order_import_confirm(request: HttpRequest, key: UUID) -> HttpResponse:
+    """Import a checked upload without errors (the worker does it; the page shows how far)."""
+    _allowed(request)
+    run = _run(request, key)
+    try:
+        imports.confirm_import(actor=request.user, key=run.key)
+    except DomainError as exc:
+        if exc.kind == Kind.FORBIDDEN:
+            raise PermissionDenied(str(exc.message)) from exc
+        context = _run_context(run) | {"confirm_error": str(exc.message)}
+        return render(request, "orders/import_run.html", context, status=409)
+    return redirect("web:order_import_run", key=run.key)
+
+
+@login_required
+def order_import_errors(request: HttpRequest, key: UUID) -> HttpResponse:
+    """The upload back as .xlsx, each refused cell marked, its reasons in a comment."""
+    _allowed(request)
+    run = _run(request, key)
+    if not run.annotated:
+        raise Http404(gettext("This upload has no errors."))
+    response = HttpResponse(
+        bytes(run.annotated),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
+    return response

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from gendan.orders.excel import HEADER
 from gendan.orders.models import Order
+from gendan.orders.tests.test_e2e_import import checked, run_worker_until
 from gendan.parties.models import Customer
 from gendan.web.tests.conftest import ARTIFACTS, screenshot, sign_in
 
@@ -197,7 +198,9 @@ def test_an_import_with_a_bad_row_shows_the_error_and_imports_nothing(
     page.set_input_files("input[name=file]", str(path))
     with page.expect_navigation():
         page.click("[data-testid=preview-import]")
-    errors = page.locator("[data-testid=import-errors]").inner_text()
+    worker = run_worker_until(checked)  # the worker checks the upload; the page polls
+    errors = page.locator("[data-testid=import-errors]").inner_text(timeout=60_000)
+    worker.join(timeout=60)
     assert "N3" in errors or "quantity" in errors
     assert page.locator("[data-testid=confirm-import]").count() == 0
     assert Order.objects.count() == before

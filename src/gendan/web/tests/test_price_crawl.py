@@ -72,6 +72,7 @@ POST_ONLY_PAGES = {
     "notification_read",
     "notification_read_all",
     "order_mail_status",
+    "order_import_confirm",
 }
 
 
@@ -87,6 +88,7 @@ class Seeded:
     sentinels: set[str] = field(default_factory=set)
     attachments: list[int] = field(default_factory=list)
     notifications: list[int] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)  # the keys of Excel uploads (merch's)
 
 
 @dataclass
@@ -241,6 +243,7 @@ def seed(world: Any) -> Seeded:
         actor=u["merch"], model="orders.order", key=orders[0], file=picture, name="fax.png"
     )
     return Seeded(
+        imports=[_an_import(u["merch"])],
         attachments=[photo.pk],
         notifications=list(Notification.objects.values_list("pk", flat=True)[:3]),
         orders=orders,
@@ -252,6 +255,26 @@ def seed(world: Any) -> Seeded:
         plans=list(LoadingPlan.objects.values_list("number", flat=True)),
         sentinels=sentinels,
     )
+
+
+def _an_import(actor: Any) -> str:
+    """An Excel upload the worker checked and found ready (its owner's confirm answers the
+    upload's page)."""
+    from openpyxl import Workbook
+
+    from gendan.orders import imports
+    from gendan.orders.excel import HEADER
+
+    book = Workbook()
+    book.active.title = "orders"
+    book.active.append(list(HEADER))
+    header = ["A", "EXP001", "", "merch", "", "", "", "2026-11-01", "2026-12-01", ""]
+    book.active.append([*header, "BC-101", "", "", 10, 1, "12.5"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    run = imports.start_import(actor=actor, name="crawl.xlsx", data=buffer.getvalue())
+    imports.run_import(run.pk)
+    return str(run.key)
 
 
 def _all_but_prices(world: Any) -> Any:
@@ -337,6 +360,8 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
             kwargs = [{"code": c} for c in s.container_types]
+        elif params == ["key"] and name.startswith("order_import"):
+            kwargs = [{"key": k} for k in s.imports]
         elif name == "attachment_download":
             kwargs = [{"pk": pk} for pk in s.attachments]
         elif name == "attachment_image":
@@ -390,6 +415,8 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
     for pk in s.notifications:
         yield "notification_read", reverse("web:notification_read", args=[pk]), {}
     yield "notification_read_all", reverse("web:notification_read_all"), {}
+    for key in s.imports:
+        yield "order_import_confirm", reverse("web:order_import_confirm", args=[key]), {}
     for pk in s.attachments:  # last: a removal takes the file away from the crawl
         yield "attachment_remove", reverse("web:attachment_remove", args=[pk]), {}
 
@@ -429,7 +456,9 @@ API_WRITES_NOT_SENT = {
     ("PATCH", "/api/v1/products/{code}"): "as POST /products",
     ("POST", "/api/v1/stock/adjustments"): "quantities only",
     ("POST", "/api/v1/orders"): "answers the order as GET /orders/{number} does",
-    ("POST", "/api/v1/orders/import"): "a file upload; its answer lists cells and messages",
+    ("POST", "/api/v1/orders/import"): "a file upload; answers the upload as "
+    "GET /orders/import/{key} does",
+    ("POST", "/api/v1/orders/import/{key}/confirm"): "as POST /orders/import",
     ("PUT", "/api/v1/loading/container-types/{code}"): "container sizes",
     ("POST", "/api/v1/loading/plans"): "answers the plan as GET /loading/plans/{number} does",
     ("POST", "/api/v1/loading/plans/{number}/counts"): "carton counts",
@@ -492,6 +521,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/customers/{code}": [{"code": c} for c in s.customers],
         "/products/{code}": [{"code": c} for c in s.products],
         "/loading/plans/{number}": [{"number": n} for n in s.plans],
+        "/orders/import/{key}": [{"key": k} for k in s.imports],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
@@ -642,6 +672,7 @@ def test_every_page_is_crawled():
         ["L"],
         attachments=[1],
         notifications=[1],
+        imports=["00000000-0000-0000-0000-000000000001"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()

@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gendan.accounts.models import User
-from gendan.orders.excel import import_orders
+from gendan.orders.imports import import_orders
 
 
 class Command(BaseCommand):
-    help = "Import orders from an .xlsx in the documented template; any bad row imports nothing."
+    help = (
+        "Import orders from an .xlsx in the documented template; any bad row imports nothing. "
+        "Runs in this process (the pages and the API hand the work to `gendan worker`)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -21,8 +24,11 @@ class Command(BaseCommand):
             report = import_orders(source, actor=user)
         for e in report.errors:
             self.stderr.write(
-                f"{e['sheet']}!{e['cell']} row {e['row']} column {e['column']}: {e['reason']}"
+                f"{e['sheet']}!{e['cell'] or '-'} row {e['row']} column {e['column'] or '-'}: "
+                f"{e['reason']}"
             )
-        if report.errors:
-            raise CommandError(f"{len(report.errors)} error(s); nothing was imported.")
+        if report.more_errors:
+            self.stderr.write(f"... and {report.more_errors} more error(s).")
+        if report.error_count:
+            raise CommandError(f"{report.error_count} error(s); nothing was imported.")
         self.stdout.write(f"Imported {len(report.imported)} orders: {', '.join(report.imported)}")
