@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from gendan.accounts import services
 from gendan.accounts.assignment import ASSIGNABLE_ROLES, assignable_people
+from gendan.accounts.backends import client_address
 from gendan.accounts.models import ApiToken
 from gendan.accounts.permissions import Role
 from gendan.accounts.roles import role_names
@@ -45,7 +46,10 @@ class MeOut(Schema):
 def create_token(request: HttpRequest, data: TokenIn):
     """Exchange a username and password for a personal API token (shown once)."""
     token, raw = services.login_for_token(
-        username=data.username, password=data.password, name=data.name
+        username=data.username,
+        password=data.password,
+        name=data.name,
+        address=client_address(request),
     )
     return Status(201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at})
 

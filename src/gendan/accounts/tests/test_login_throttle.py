@@ -112,3 +112,17 @@ def test_a_user_the_page_locked_out_cannot_get_a_token(live_server, client, user
     assert answer.status == 429
     assert answer.body["code"] == "too_many_attempts"
     assert 50 <= int(answer.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_guessing_through_the_api_is_locked_on_the_page_too(live_server, client, users):
+    http = Http(live_server.url)
+    names = ["sales", "finance", "manager", "production", "warehouse"]
+    for k in range(20):
+        http.post("/auth/token", None, {"username": names[k % len(names)], "password": "x"})
+    # merch never failed; the address (the live server sees 127.0.0.1) is locked everywhere
+    refused = page_login(client, "merch", DEMO_PASSWORD, address="127.0.0.1")
+    assert not signed_in(refused)
+    assert "Too many failed sign-ins." in refused.content.decode()
+    assert LoginThrottle.objects.filter(scope=ThrottleScope.ADDRESS, key="127.0.0.1").exists()
+    assert signed_in(page_login(client, "merch", DEMO_PASSWORD, address="10.1.1.1"))
