@@ -324,11 +324,13 @@ class Desk(HttpUser):
                 )  # fmt: skip
         content = io.BytesIO()
         book.save(content)
-        self._call(
+        started = time.perf_counter()
+        upload = self._call(
             "POST",
             "/orders/import",
             "merch",
-            "excel import (2 orders)",
+            "excel import: upload (202)",
+            expect=(202,),
             files={
                 "file": (
                     "soak.xlsx",
@@ -337,6 +339,22 @@ class Desk(HttpUser):
                 )
             },
         )
+        if upload is None:
+            return
+        for _ in range(120):  # the worker checks and imports it
+            time.sleep(1.0)
+            state = self._call(
+                "GET", f"/orders/import/{upload['key']}", "merch", "excel import: poll"
+            )
+            if state is None:
+                return
+            if state.get("status") in {"done", "invalid", "failed"}:
+                if state["status"] == "done" and len(state.get("imported") or []) == 2:
+                    _flow("flow: excel import, upload to done (2 orders)", started)
+                else:
+                    lives[f"excel import {state['status']}"] += 1
+                return
+        lives["excel import not done after 120 s"] += 1
 
     def _loading_plan(self, number: str) -> None:
         """Plan a 40HQ for the order's lines (the worker searches 5 s), polled until done."""

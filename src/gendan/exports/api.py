@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from gendan.apiconventions import caller, errors
+from gendan.apiconventions import caller, errors, page_by_key
 from gendan.exports import selectors
 from gendan.exports.models import ExportKind
 
@@ -20,6 +20,7 @@ class ExportFilterIn(Schema):
     what: ExportKind | None = None
     since: date | None = None
     until: date | None = None
+    after: int | None = Field(None, ge=1, description="`next_cursor` of the page before")
     limit: int = Field(200, ge=1, le=1000)
 
 
@@ -33,11 +34,20 @@ class ExportOut(Schema):
     filters: dict[str, Any]
 
 
-@router.get("/", response={200: list[ExportOut], **errors(403)})
+class ExportPage(Schema):
+    items: list[ExportOut]
+    next_cursor: str | None
+
+
+@router.get("/", response={200: ExportPage, **errors(403)})
 def list_exports(request: HttpRequest, filters: Query[ExportFilterIn]):
-    """The latest exports first: who, what, the filters, how many rows, when."""
-    f = selectors.ExportFilter(**filters.dict(exclude={"limit"}))
-    return [
+    """The latest exports first: who, what, the filters, how many rows, when. Pass `after` =
+    `next_cursor` for the next page."""
+    f = selectors.ExportFilter(**filters.dict(exclude={"limit", "after"}))
+    rows, cursor = page_by_key(
+        selectors.exports(caller(request), f), key="-id", after=filters.after, limit=filters.limit
+    )
+    items = [
         {
             "id": r.pk,
             "at": r.at,
@@ -47,5 +57,6 @@ def list_exports(request: HttpRequest, filters: Query[ExportFilterIn]):
             "rows": r.rows,
             "filters": r.filters,
         }
-        for r in selectors.exports(caller(request), f)[: filters.limit]
+        for r in rows
     ]
+    return {"items": items, "next_cursor": cursor}

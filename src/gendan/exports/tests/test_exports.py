@@ -130,10 +130,14 @@ def test_the_api_lists_the_log_for_managers_and_refuses_others(client, world):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/api/v1/exports/?actor=merch&limit=5")
     assert response.status_code == 200
-    body = response.json()
+    page = response.json()
+    body = page["items"]
     assert len(body) == 5 and {r["actor"] for r in body} == {"merch"}
     assert set(body[0]) == {"id", "at", "actor", "what", "format", "rows", "filters"}
     assert len(ctx.captured_queries) == 5  # session, user, permissions, the page of exports
+    assert [r["id"] for r in body] == sorted((r["id"] for r in body), reverse=True)
+    rest = client.get(f"/api/v1/exports/?actor=merch&limit=5&after={page['next_cursor']}").json()
+    assert rest["items"] and max(r["id"] for r in rest["items"]) < min(r["id"] for r in body)
     client.force_login(world.users["merch"])
     refused = client.get("/api/v1/exports/")
     assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"

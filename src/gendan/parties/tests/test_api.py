@@ -142,8 +142,7 @@ def test_every_list_is_a_page(http, merch, world):
         schema = components[ref["$ref"].rsplit("/", 1)[1]]
         if set(schema["properties"]) != {"items", "next_cursor"}:
             bare.append(path)
-    # the export log is exports' own (another part of issue 11)
-    assert bare == ["/api/v1/exports/"]
+    assert bare == []
 
 
 def test_products_and_stock_come_in_pages(http, merch):
