@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from gendan.jobs.tests.worker_thread import run_worker_until
 from gendan.loading.models import LoadingPlan, LoadingStatus
 from gendan.web.tests.conftest import screenshot, sign_in
 
@@ -15,37 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def run_worker_soon() -> threading.Thread:
-    """The background worker of `gendan worker` (django-tasks-db's), started while the page
-    waits; in a thread, so without the signal handlers the command installs."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    def work() -> None:
-        from django.db import connection
-
-        worker = Worker(
-            queue_names=["default"],
-            excluded_queue_names=[],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="browser-test",
-        )
-        try:
-            # until the plan is taken: the task row is written just after the plan's commit
-            for _ in range(120):
-                worker.running = True
-                worker.run()
-                if LoadingPlan.objects.exclude(status="queued").exists():
-                    break
-                threading.Event().wait(0.5)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    return thread
+    """The worker, started while the page waits, until the plan is taken."""
+    return run_worker_until(lambda: LoadingPlan.objects.exclude(status="queued").exists())
 
 
 def test_plan_print_count_with_an_error_and_close(browser_page, world, notices):

@@ -4,50 +4,15 @@ page polls again while the worker imports, then links the orders."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from openpyxl import Workbook
 
+from gendan.jobs.tests.worker_thread import run_worker_until
 from gendan.orders.excel import HEADER
 from gendan.orders.models import Order, OrderImport
 from gendan.web.tests.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def run_worker_until(done: Callable[[], bool]) -> threading.Thread:
-    """The background worker of `gendan worker` (django-tasks-db's) in a thread, taking tasks
-    until `done()` (the task row is written just after the upload's commit)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    def work() -> None:
-        from django.db import connection
-
-        worker = Worker(
-            queue_names=["default"],
-            excluded_queue_names=[],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="browser-test",
-        )
-        try:
-            for _ in range(120):
-                worker.running = True
-                worker.run()
-                if done():
-                    break
-                threading.Event().wait(0.5)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    return thread
 
 
 def checked() -> bool:

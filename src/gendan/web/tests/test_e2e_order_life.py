@@ -11,9 +11,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from gendan.jobs.tests.worker_thread import run_worker_until
 from gendan.orders.excel import HEADER
 from gendan.orders.models import Order
-from gendan.orders.tests.test_e2e_import import checked, run_worker_until
+from gendan.orders.tests.test_e2e_import import checked
 from gendan.parties.models import Customer
 from gendan.web.tests.conftest import ARTIFACTS, screenshot, sign_in
 
