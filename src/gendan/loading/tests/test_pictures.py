@@ -2,7 +2,6 @@
 
 import base64
 import random
-import time
 import xml.etree.ElementTree as ET
 
 import pypdfium2
@@ -378,16 +377,15 @@ def test_a_step_picture_greys_every_wall_but_the_highlighted_one():
     assert sum(fill_of(g) == pictures.GREY for g in drawn) == 2 * 9
 
 
-def test_a_full_40hq_of_3000_cartons_is_drawn_quickly():
+def test_a_full_40hq_of_3000_cartons_draws_only_what_shows():
+    # what keeps the picture fast is drawing only the visible cartons (its time is the
+    # benchmark's to measure, not a test's: a timer fails on a loaded machine)
     placements = walls_of_cartons(42, dx=280, dy=290, dz=290)[:3000]  # walls of 8 across, 9 high
     container = a_container(placements)
 
-    started = time.perf_counter()
     svg = isometric_view(container, ITEMS)
-    elapsed = time.perf_counter() - started
 
     assert len(cartons_drawn(svg)) == visible_in_a_grid(placements)[0] < 3000 / 3
-    assert elapsed < 1.5  # about 0.2 s on a developer machine; generous for a loaded CI runner
     assert len(svg) < 100_000  # WeasyPrint takes about a second per 150 KB
 
 
