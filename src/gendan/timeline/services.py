@@ -90,6 +90,7 @@ def history_model(model: type[Model]) -> Any:
     return model.__dict__[model._meta.simple_history_manager_attribute].model  # type: ignore[attr-defined]
 
 
+@step
 def history_row(obj: Model, *, actor: Any, history_type: str = "~") -> Any:
     """The history row of ``obj`` as it is now ("+" created, "~" changed): who, when, and
     every tracked field, as simple-history's own signal writes it; ``write_history`` saves it."""
