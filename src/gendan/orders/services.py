@@ -204,7 +204,7 @@ def transition(
 
 
 def _visible_customer(actor: Any, code: str) -> Customer | None:
-    return visible_customers(actor).filter(code=code).first()
+    return visible_customers(actor).select_related("salesperson").filter(code=code).first()
 
 
 def _user(username: str | None) -> Any:

@@ -103,7 +103,8 @@ def send_mail(
     recipients = [(u.email, u, language_of(u)) for u in users if u.email] + [
         (a, None, address_language or settings.LANGUAGE_CODE) for a in addresses
     ]
-    with transaction.atomic():
+    # no savepoint inside the caller's transaction; its own transaction when called alone
+    with transaction.atomic(savepoint=False):
         for address, user, language in recipients:
             subject, body = in_language(language)
             rows.append(
@@ -120,11 +121,14 @@ def send_mail(
                 )
             )
         MailMessage.objects.bulk_create(rows)
+        by_language: dict[str, list[User]] = {}
         for user in users:
+            by_language.setdefault(language_of(user), []).append(user)
+        for language, speakers in by_language.items():  # one INSERT per language
             notify(
-                users=[user],
+                users=speakers,
                 kind=f"mail.{template}",
-                text=in_language(language_of(user))[0],
+                text=in_language(language)[0],
                 url=url,
                 actor=actor,
             )
