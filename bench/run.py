@@ -13,6 +13,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -26,6 +27,14 @@ def main() -> int:
     parser.add_argument("--lives", type=int, default=50, help="orders per life worker")
     parser.add_argument("--import-lines", type=int, default=10_000)
     parser.add_argument("--skip", nargs="*", default=[], help="pages, life, import")
+    parser.add_argument(
+        "--tryton",
+        type=int,
+        default=0,
+        metavar="PAIRS",
+        help="also run the Tryton peer beside Gendan's life on SQLite, alternating, PAIRS times "
+        "(bench/tryton_peer.py), and put the ratio in the table",
+    )
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     if args.db:
@@ -64,7 +73,10 @@ def main() -> int:
                 note=f"one whole life, {counted.transactions} transactions, BEGIN/COMMIT included",
             )
         )
-        results.append(gb.life_measure(args.lives, 2, args.db))
+        for workers in (2, 4):  # PostgreSQL only: reported, not promised, on a 2-core machine
+            results.append(gb.life_measure(args.lives, workers, args.db))
+    if args.tryton:
+        results.append(_beside_tryton(args.tryton, gb))
     if "import" not in args.skip:
         results.append(gb.import_measure(args.import_lines))
     import django as dj
@@ -105,6 +117,21 @@ def main() -> int:
         )
         print(f"\nwrote {args.out}")
     return 0
+
+
+def _beside_tryton(pairs: int, gb: Any) -> Any:
+    import tryton_peer
+
+    missing = tryton_peer.tryton_available()
+    if missing:
+        return gb.Result("life_vs_tryton", note=f"skipped: {missing}")
+    got = tryton_peer.compare(pairs, lives=60, orders=100, batch=100)
+    each = ", ".join(f"{p['gendan']:.1f}/{p['tryton']:.2f}" for p in got["pairs"])
+    return gb.Result(
+        "life_vs_tryton",
+        note=f"median {got['median_ratio']}x Tryton's full life at 100 orders per transaction, "
+        f"SQLite, {pairs} alternating pairs (Gendan/Tryton orders/s: {each})",
+    )
 
 
 if __name__ == "__main__":
