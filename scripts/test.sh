@@ -30,20 +30,54 @@ else
   echo "== SKIPPED the browser tests: no Chromium on PATH (apt-get install chromium)."
 fi
 
-echo "== tests on SQLite"
-GENDAN_DATABASE_URL="sqlite:///var/test.sqlite3" $VENV/bin/python -m pytest "$@"
-
+PG_UP=0
 if $VENV/bin/python - "$PG_URL" <<'PY' 2>/dev/null
 import sys, psycopg
 psycopg.connect(sys.argv[1], connect_timeout=3).close()
 PY
 then
-  echo "== tests on PostgreSQL"
-  # the engines import no Django and touch no database: the SQLite pass ran them already
-  GENDAN_DATABASE_URL="$PG_URL" $VENV/bin/python -m pytest --ignore=src/gendan/engines "$@"
+  PG_UP=1
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL at $PG_URL is not reachable, and CI=true requires it." >&2
   exit 1
-else
+fi
+
+sqlite_pass() {
+  GENDAN_DATABASE_URL="sqlite:///var/test.sqlite3" $VENV/bin/python -m pytest "$@"
+}
+postgres_pass() {
+  # the engines import no Django and touch no database: the SQLite pass runs them
+  GENDAN_DATABASE_URL="$PG_URL" $VENV/bin/python -m pytest --ignore=src/gendan/engines "$@"
+}
+
+if [ "$PG_UP" = 0 ]; then
+  echo "== tests on SQLite"
+  sqlite_pass "$@"
   echo "== SKIPPED the PostgreSQL run: no server at $PG_URL (set GENDAN_TEST_POSTGRES_URL)."
+elif [ "${GENDAN_TEST_SERIAL:-}" = "1" ]; then
+  echo "== tests on SQLite"
+  sqlite_pass "$@"
+  echo "== tests on PostgreSQL"
+  postgres_pass "$@"
+else
+  # The two databases' passes share nothing (SQLite's test database is in memory, PostgreSQL's is
+  # its own; files go to each test's temporary folder), so they run side by side: most of a
+  # pass's time is spent waiting on the database or the browser, not on a core.
+  # GENDAN_TEST_SERIAL=1 runs them one after the other.
+  mkdir -p var
+  SQLITE_LOG=var/test-sqlite.log
+  echo "== tests on SQLite and on PostgreSQL, side by side (SQLite's output: $SQLITE_LOG, shown at its end)"
+  sqlite_pass "$@" > "$SQLITE_LOG" 2>&1 &
+  SQLITE_PID=$!
+  trap 'kill "$SQLITE_PID" 2>/dev/null || true' EXIT
+  PG_RC=0
+  echo "== tests on PostgreSQL"
+  postgres_pass "$@" || PG_RC=$?
+  SQLITE_RC=0
+  wait "$SQLITE_PID" || SQLITE_RC=$?
+  trap - EXIT
+  echo "== tests on SQLite (rc=$SQLITE_RC)"
+  cat "$SQLITE_LOG"
+  echo "== PostgreSQL rc=$PG_RC, SQLite rc=$SQLITE_RC"
+  [ "$PG_RC" = 0 ] && [ "$SQLITE_RC" = 0 ]
 fi
