@@ -242,6 +242,19 @@ def _solve_window(
     return better, solver.deterministic_time
 
 
+def _excess_by_day(
+    ctx: _Context, placements: dict[StepRef, Placement], orders: list[WorkOrder]
+) -> list[int]:
+    """Per day, the tardiness beyond their floors of the work orders finishing that day."""
+    horizon = ctx.problem.horizon
+    excess = [0] * horizon.days
+    for w in orders:
+        last = placements[StepRef(w.id, len(w.steps) - 1)].end_day
+        late_by = tardiness(horizon.date(last), w.due, horizon)
+        excess[last] += max(0, late_by - ctx.floors[w.id])
+    return excess
+
+
 def tardiness_floors(problem: Problem) -> dict[str, int]:
     """Each work order's least possible tardiness: the work order alone in the factory (every
     step on its best line from the first working minute it may start, nothing else planned)."""
@@ -280,14 +293,14 @@ def improve(
     seed: int = 0,
     window_days: int = 7,
     max_window_days: int = 28,
-    work_per_window: float = 0.25,
-    max_free: int = 150,
+    work_per_window: float = 0.05,
+    max_free: int = 60,
     rounds: int | None = None,
 ) -> Schedule:
     """The constructive schedule improved by CP-SAT window by window within ``time_limit``
     seconds (wall clock, the constructive schedule included); never worse than it.
 
-    Windows of ``window_days`` sweep the horizon; when a sweep improves nothing the windows double,
+    Windows of ``window_days`` sweep the horizon, those with the most tardiness to save first; when a sweep improves nothing the windows double,
     up to ``max_window_days``. A window frees at most ``max_free`` steps (its late work orders
     first); its CP-SAT gets ``work_per_window`` deterministic seconds.
     ``rounds`` caps the number of sweeps."""
@@ -324,6 +337,9 @@ def improve(
         starts = list(range(0, horizon.days - size + 1, max(1, size // 2)))
         if starts[-1] + size < horizon.days:
             starts.append(horizon.days - size)
+        # the windows where most tardiness could be saved first
+        gain = _excess_by_day(ctx, placements, planned)
+        starts.sort(key=lambda first: (-sum(gain[first : first + size]), first))
         changed = False
         for first in starts:
             left = time_limit - (time.perf_counter() - began)
@@ -353,10 +369,11 @@ def improve(
             status = "time limit"
             break
         if not changed:
-            if size * 2 > max_window_days:
+            widest = min(max_window_days, horizon.days)
+            if size >= widest:
                 status = "no window improves"
                 break
-            size *= 2  # a local optimum for this size: look wider
+            size = min(2 * size, widest)  # a local optimum for this size: look wider
     found = schedule_from_placements(problem, placements, unplanned, "cp-sat")
     report = SolverReport(
         status=f"{status}; {windows} windows, {improved_windows} improved",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -203,4 +203,4 @@ def move(
     effect = DueDateEffect(
         wo.id, wo.order_ref, wo.due, was.finish, now.finish, was.tardiness, now.tardiness
     )
-    return MoveResult(replace(new), (effect,))
+    return MoveResult(new, (effect,))

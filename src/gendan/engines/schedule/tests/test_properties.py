@@ -1,0 +1,32 @@
+"""Random factories: every constructive and CP-SAT schedule passes the independent checker, and
+CP-SAT is never worse than the constructive schedule."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gendan.engines.schedule import edd_schedule, improve, validate
+from gendan.engines.schedule.tests.factories import problems
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(problems(), problems(busy=True)))
+def test_every_constructive_schedule_is_valid(problem):
+    schedule = edd_schedule(problem)
+    assert validate(problem, schedule) == []
+    planned = {s.ref.work_order for s in schedule.steps}
+    assert planned | set(schedule.unplanned) == {w.id for w in problem.work_orders}
+    assert planned.isdisjoint(schedule.unplanned)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(busy=True))
+def test_every_cpsat_schedule_is_valid_and_never_worse(problem):
+    edd = edd_schedule(problem)
+    best = improve(problem, time_limit=5, rounds=2, work_per_window=0.05, window_days=4)
+    assert validate(problem, best) == []
+    assert (best.total_tardiness, best.late_orders) <= (edd.total_tardiness, edd.late_orders)
+    assert best.unplanned == edd.unplanned
+    assert best.solver is not None
+    assert best.solver.lower_bound <= best.total_tardiness
