@@ -172,7 +172,7 @@ def run(name: str, problem: Problem, limits: list[float], seed: int) -> dict[str
 
 def markdown(rows: list[dict[str, object]]) -> str:
     out = [
-        "| factory | schedule | total tardiness (days) | late orders | time (s) | lower bound (days) | CP-SAT status |",
+        "| factory | schedule | total tardiness (days) | late orders | time (s) | lower bound (days) | stopped by |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for row in rows:
@@ -180,13 +180,14 @@ def markdown(rows: list[dict[str, object]]) -> str:
         name = f"{row['lines']} lines x {row['work_orders']:,} WO ({row['steps']:,} steps)"
         out.append(
             f"| {name} | constructive (EDD) | {edd['tardiness']:,} | {edd['late']} |"  # type: ignore[index]
-            f" {edd['seconds']:.2f} | | |"  # type: ignore[index]
+            f" {edd['seconds']:.2f} | {row['cpsat'][0]['lower_bound'] if row['cpsat'] else ''} | |"  # type: ignore[index]
         )
         for r in row["cpsat"]:  # type: ignore[attr-defined]
             kept = "" if r["improved"] else ", EDD kept"
+            why, _, windows = r["status"].partition("; ")
             out.append(
                 f"| | CP-SAT {r['limit']:g} s | {r['tardiness']:,} | {r['late']} | {r['seconds']:.1f} |"
-                f" {r['lower_bound']:,} | {r['status']}{kept} |"
+                f" {r['lower_bound']:,} | {why} ({windows}){kept} |"
             )
     return "\n".join(out)
 
