@@ -5,8 +5,9 @@ One row per order line, the order's header repeated on each row (the layout of t
 unpacked size, and the sheet's declared dimensions are read without loading a row (openpyxl's
 read-only mode). The rows are then read by the background task, never past the row and column
 limits, and each order goes through the API's own schema (``api.OrderIn``: the bounds of
-``inputs``) and then the entry rules (``services.enter_order``) inside one transaction: with any
-error everything is rolled back, and the report names sheet, row, column and reason of the first
+``inputs``) and then the entry rules (``services.enter_order``'s, applied to every order at once
+by ``bulk_entry.enter_orders``) inside one transaction: with any error everything is rolled
+back, and the report names sheet, row, column and reason of the first
 ``MAX_ERRORS`` errors, with the count of the rest.
 """
 
@@ -41,7 +42,7 @@ from gendan.orders import inputs
 from gendan.orders.entry import LineInput
 from gendan.orders.excel import HEADER, ORDER_COLUMNS, SHEET
 from gendan.orders.models import ImportStatus, OrderImport
-from gendan.orders.services import enter_order
+from gendan.orders.bulk_entry import enter_orders
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import record
 
@@ -457,6 +458,13 @@ def _groups(sheet: Sheet, report: ImportReport) -> dict[str, list[tuple[int, dic
     return groups
 
 
+def _entry_fields(order_in: Any) -> dict[str, Any]:
+    """An order as the schema read it, as ``enter_order`` takes it (without the actor)."""
+    fields = order_in.dict(exclude={"lines", "submit"}, exclude_none=True)
+    fields["lines"] = [LineInput(**line.dict()) for line in order_in.lines]
+    return fields
+
+
 @verb(Perm.IMPORT_ORDERS)
 def import_orders(
     source: BinaryIO,
@@ -493,18 +501,16 @@ def import_orders(
         return report
     try:
         with transaction.atomic(durable=True):
-            for done, (ref, group, order_in) in enumerate(orders, start=1):
-                try:
-                    order = enter_order(
-                        actor=actor,
-                        lines=[LineInput(**line.dict()) for line in order_in.lines],
-                        **order_in.dict(exclude={"lines"}, exclude_none=True),
-                    )
-                    report.imported.append(order.number)
-                except DomainError as exc:
-                    _entry_errors(exc, group, ref, report)
-                if progress is not None:
-                    progress(0.3 + 0.7 * done / len(orders))
+            entered = enter_orders(
+                actor=actor, orders=[_entry_fields(order_in) for _, _, order_in in orders]
+            )
+            for (ref, group, _), result in zip(orders, entered, strict=True):
+                if isinstance(result, DomainError):
+                    _entry_errors(result, group, ref, report)
+                else:
+                    report.imported.append(result.number)
+            if progress is not None:
+                progress(0.95)
             if report.failed() or dry_run:
                 raise _Rollback
             record(
