@@ -12,8 +12,12 @@ order; nothing is written unless every order passed its checks.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from django.db import connection
+from django.db.models import Model
 
 from gendan.accounts.guards import verb
 from gendan.accounts.models import User
@@ -22,11 +26,11 @@ from gendan.catalog.models import Product
 from gendan.errors import DomainError
 from gendan.numbering.services import next_numbers
 from gendan.orders.entry import CheckedLine
-from gendan.orders.models import Order, OrderLine
+from gendan.orders.models import Order
 from gendan.orders.services import Names, checked_entry, line_rows, record_entered
 from gendan.parties.models import Customer
 from gendan.parties.selectors import visible_customers
-from gendan.timeline.services import history_row, together, write_history
+from gendan.timeline.services import history_row, together
 
 #: orders written per INSERT (their lines, events and history rows likewise)
 BATCH = 500
@@ -63,9 +67,7 @@ def names_of(actor: Any, orders: Sequence[Mapping[str, Any]]) -> Names:
 
 
 @verb(Perm.ENTER_ORDER)
-def enter_orders(
-    *, actor: Any, orders: Sequence[Mapping[str, Any]]
-) -> list[Order | DomainError]:
+def enter_orders(*, actor: Any, orders: Sequence[Mapping[str, Any]]) -> list[Order | DomainError]:
     """Enter every order (each the keyword arguments of ``enter_order`` but ``actor`` and
     ``submit``), or none: the result holds, in the same order, the order entered or the error
     that refused it. With any error nothing is written. Call it inside a transaction."""
@@ -82,9 +84,7 @@ def enter_orders(
         entered.append((order, checked))
     if len(entered) < len(orders):
         return results
-    for (order, _checked), number in zip(
-        entered, next_numbers("SO", len(entered)), strict=True
-    ):
+    for (order, _checked), number in zip(entered, next_numbers("SO", len(entered)), strict=True):
         order.number = number
     for start in range(0, len(entered), BATCH):
         _write(entered[start : start + BATCH], actor)
@@ -93,11 +93,86 @@ def enter_orders(
 
 def _write(entered: list[tuple[Order, list[CheckedLine]]], actor: Any) -> None:
     """One batch: its orders, lines, events and history rows, one INSERT each."""
-    Order.objects.bulk_create([order for order, _ in entered])
-    lines = [line for order, checked in entered for line in line_rows(order, checked)]
-    OrderLine.objects.bulk_create(lines, batch_size=BATCH * 10)
-    history = [history_row(order, actor=actor, history_type="+") for order, _ in entered]
-    with together():
+    orders = [order for order, _ in entered]
+    insert(orders, returning=True)
+    insert([line for order, checked in entered for line in line_rows(order, checked)])
+    with together():  # the events as record() writes them, in one INSERT
         for order, checked in entered:
             record_entered(order, checked, actor)
-    write_history(history)
+    insert([history_row(order, actor=actor, history_type="+") for order in orders])
+
+
+# ---- the INSERTs: Django's bulk_create without its per-value compiling ------------------------
+
+#: the fields whose Python value is already what the database takes (no conversion)
+_AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _columns(model: type[Model], with_pk: bool) -> list[tuple[str, str, Any]]:
+    """(column, attname, conversion or None) of every concrete field written."""
+    columns = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key and not with_pk:
+            continue
+        as_is = f.get_internal_type() in _AS_IS
+        convert = None if as_is else functools.partial(f.get_db_prep_save, connection=connection)
+        columns.append((f.column, f.attname, convert))
+    return columns
+
+
+def insert(objs: Sequence[Model], *, returning: bool = False) -> None:
+    """Write new rows of one model as ``bulk_create`` does (every concrete field but an
+    automatic primary key, the database's own form of each value), without compiling an
+    expression per value: one executemany, or with ``returning`` multi-row INSERTs that read
+    the new primary keys back into ``objs`` (in the order given, as ``bulk_create`` relies on)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    columns = _columns(model, with_pk=not pk.db_returning)
+    q = connection.ops.quote_name
+    table = q(meta.db_table)
+    names = ", ".join(q(column) for column, _, _ in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    rows = [
+        [
+            getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
+            for _, attname, convert in columns
+        ]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        if not returning:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {one}", rows)
+            return
+        limit = connection.features.max_query_params or 65_535
+        per = max(1, min(BATCH, limit // len(columns)))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} "
+                f"RETURNING {q(pk.column)}",
+                [value for row in chunk for value in row],
+            )
+            for obj, (key,) in zip(objs[start : start + per], cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, key)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias

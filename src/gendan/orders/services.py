@@ -23,11 +23,11 @@ from gendan.accounts.assignment import ASSIGN_ORDERS, may_name_salesperson
 from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
+from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, invalid, refused
 from gendan.finance import rules as payments
 from gendan.finance import services as finance
 from gendan.finance.currencies import normalise_currency
-from gendan.catalog.models import Product
 from gendan.finance.models import PaymentKind
 from gendan.inventory import services as inventory
 from gendan.numbering.services import next_number
