@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 from gendan.accounts.guards import verb
@@ -33,7 +33,9 @@ from gendan.parties.selectors import visible_customers
 from gendan.timeline.services import history_row, together
 
 #: orders written per INSERT (their lines, events and history rows likewise)
-BATCH = 500
+BATCH = 1_000
+#: rows per INSERT at most
+_MAX_ROWS = 5_000
 #: names looked up per query (within SQLite's and PostgreSQL's bound on parameters)
 LOOKUP_CHUNK = 5_000
 
@@ -94,7 +96,7 @@ def enter_orders(*, actor: Any, orders: Sequence[Mapping[str, Any]]) -> list[Ord
 def _write(entered: list[tuple[Order, list[CheckedLine]]], actor: Any) -> None:
     """One batch: its orders, lines, events and history rows, one INSERT each."""
     orders = [order for order, _ in entered]
-    insert(orders, returning=True)
+    insert(orders, returning="number")
     insert([line for order, checked in entered for line in line_rows(order, checked)])
     with together():  # the events as record() writes them, in one INSERT
         for order, checked in entered:
@@ -123,23 +125,27 @@ _AS_IS = frozenset(
 )
 
 
-def _columns(model: type[Model], with_pk: bool) -> list[tuple[str, str, Any]]:
-    """(column, attname, conversion or None) of every concrete field written."""
+def _columns(model: type[Model], with_pk: bool) -> list[tuple[str, str, Any, str]]:
+    """(column, attname, conversion or None, database type) of every concrete field written."""
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread's proxy
     columns = []
     for f in model._meta.concrete_fields:
         if f.primary_key and not with_pk:
             continue
         as_is = f.get_internal_type() in _AS_IS
-        convert = None if as_is else functools.partial(f.get_db_prep_save, connection=connection)
-        columns.append((f.column, f.attname, convert))
+        convert = None if as_is else functools.partial(f.get_db_prep_save, connection=database)
+        columns.append((f.column, f.attname, convert, str(f.db_type(database))))
     return columns
 
 
-def insert(objs: Sequence[Model], *, returning: bool = False) -> None:
+def insert(objs: Sequence[Model], *, returning: str = "") -> None:
     """Write new rows of one model as ``bulk_create`` does (every concrete field but an
     automatic primary key, the database's own form of each value), without compiling an
-    expression per value: one executemany, or with ``returning`` multi-row INSERTs that read
-    the new primary keys back into ``objs`` (in the order given, as ``bulk_create`` relies on)."""
+    expression per value. PostgreSQL takes each column as one array (``INSERT ... SELECT
+    FROM unnest(...)``: a statement of a few parameters, where a VALUES list of thousands
+    costs the server more to parse than to write); SQLite multi-row VALUES within its bound on
+    parameters. With ``returning`` (a unique field's name) the new primary keys are read back
+    into ``objs``, matched by that field."""
     if not objs:
         return
     model = type(objs[0])
@@ -149,30 +155,45 @@ def insert(objs: Sequence[Model], *, returning: bool = False) -> None:
     columns = _columns(model, with_pk=not pk.db_returning)
     q = connection.ops.quote_name
     table = q(meta.db_table)
-    names = ", ".join(q(column) for column, _, _ in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    names = ", ".join(q(column) for column, _, _, _ in columns)
     rows = [
         [
             getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
-            for _, attname, convert in columns
+            for _, attname, convert, _ in columns
         ]
         for obj in objs
     ]
+    returned = ""
+    by_key: dict[Any, Model] = {}
+    if returning:
+        key = meta.get_field(returning)
+        returned = f" RETURNING {q(pk.column)}, {q(key.column)}"  # type: ignore[union-attr]
+        by_key = {getattr(obj, key.attname): obj for obj in objs}  # type: ignore[union-attr]
     with connection.cursor() as cursor:
-        if not returning:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {one}", rows)
-            return
-        limit = connection.features.max_query_params or 65_535
-        per = max(1, min(BATCH, limit // len(columns)))
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} "
-                f"RETURNING {q(pk.column)}",
-                [value for row in chunk for value in row],
-            )
-            for obj, (key,) in zip(objs[start : start + per], cursor.fetchall(), strict=True):
-                setattr(obj, pk.attname, key)
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _, _, _, kind in columns)
+            for start in range(0, len(rows), _MAX_ROWS):
+                chunk = rows[start : start + _MAX_ROWS]
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){returned}",
+                    [list(values) for values in zip(*chunk, strict=True)],
+                )
+                if returning:
+                    for pk_value, key_value in cursor.fetchall():
+                        setattr(by_key[key_value], pk.attname, pk_value)
+        else:
+            one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            per = max(1, min(_MAX_ROWS, connection.features.max_query_params // len(columns)))
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"
+                    f"{returned}",
+                    [value for row in chunk for value in row],
+                )
+                if returning:
+                    for pk_value, key_value in cursor.fetchall():
+                        setattr(by_key[key_value], pk.attname, pk_value)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

@@ -595,10 +595,14 @@ def _groups(sheet: Sheet, report: ImportReport) -> dict[str, list[tuple[int, dic
             continue
         groups.setdefault(ref, []).append((number, row))
     for group in groups.values():
-        first = {c: _text(group[0][1].get(c)) for c in ORDER_COLUMNS}
+        head = group[0][1]
+        first = {c: _text(head.get(c)) for c in ORDER_COLUMNS}
         for number, row in group[1:]:
             for column in ORDER_COLUMNS:
-                if _text(row.get(column)) != first[column]:
+                value = row.get(column)
+                if value == head.get(column) and type(value) is type(head.get(column)):
+                    continue  # the same cell value: the same text
+                if _text(value) != first[column]:
                     report.add(
                         number, column, gettext("Differs from the first row of the same order_ref.")
                     )
@@ -607,8 +611,8 @@ def _groups(sheet: Sheet, report: ImportReport) -> dict[str, list[tuple[int, dic
 
 def _entry_fields(order_in: Any) -> dict[str, Any]:
     """An order as the schema read it, as ``enter_order`` takes it (without the actor)."""
-    fields = order_in.dict(exclude={"lines", "submit"}, exclude_none=True)
-    fields["lines"] = [LineInput(**line.dict()) for line in order_in.lines]
+    fields: dict[str, Any] = order_in.model_dump(exclude={"submit"}, exclude_none=True)
+    fields["lines"] = [LineInput(**line) for line in fields["lines"]]
     return fields
 
 
