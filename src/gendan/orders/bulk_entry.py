@@ -26,8 +26,8 @@ from gendan.catalog.models import Product
 from gendan.errors import DomainError
 from gendan.numbering.services import next_numbers
 from gendan.orders.entry import CheckedLine
-from gendan.orders.models import Order
-from gendan.orders.services import Names, checked_entry, line_rows, record_entered
+from gendan.orders.models import Order, OrderLine
+from gendan.orders.services import Names, checked_entry, line_values, record_entered
 from gendan.parties.models import Customer
 from gendan.parties.selectors import visible_customers
 from gendan.timeline.services import history_row, together
@@ -97,7 +97,10 @@ def _write(entered: list[tuple[Order, list[CheckedLine]]], actor: Any) -> None:
     """One batch: its orders, lines, events and history rows, one INSERT each."""
     orders = [order for order, _ in entered]
     insert(orders, returning="number")
-    insert([line for order, checked in entered for line in line_rows(order, checked)])
+    insert_values(
+        OrderLine,
+        [{"order": order} | line for order, checked in entered for line in line_values(checked)],
+    )
     with together():  # the events as record() writes them, in one INSERT
         for order, checked in entered:
             record_entered(order, checked, actor)
@@ -125,14 +128,20 @@ _AS_IS = frozenset(
 )
 
 
-def _columns(model: type[Model], with_pk: bool) -> list[tuple[str, str, Any, str]]:
-    """(column, attname, conversion or None, database type) of every concrete field written."""
+#: and those psycopg takes as they are (Django's PostgreSQL adapters return them unchanged)
+_AS_IS_ON_POSTGRESQL = frozenset({"DateField", "DateTimeField", "DecimalField"})
+
+
+def _columns(model: type[Model]) -> list[tuple[str, str, Any, str]]:
+    """(column, attname, conversion or None, database type) of every concrete field written:
+    all but a primary key the database sets."""
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread's proxy
     columns = []
     for f in model._meta.concrete_fields:
-        if f.primary_key and not with_pk:
+        if f.primary_key and f.db_returning:
             continue
-        as_is = f.get_internal_type() in _AS_IS
+        kind = f.get_internal_type()
+        as_is = kind in _AS_IS or (database.vendor == "postgresql" and kind in _AS_IS_ON_POSTGRESQL)
         convert = None if as_is else functools.partial(f.get_db_prep_save, connection=database)
         columns.append((f.column, f.attname, convert, str(f.db_type(database))))
     return columns
@@ -141,21 +150,12 @@ def _columns(model: type[Model], with_pk: bool) -> list[tuple[str, str, Any, str
 def insert(objs: Sequence[Model], *, returning: str = "") -> None:
     """Write new rows of one model as ``bulk_create`` does (every concrete field but an
     automatic primary key, the database's own form of each value), without compiling an
-    expression per value. PostgreSQL takes each column as one array (``INSERT ... SELECT
-    FROM unnest(...)``: a statement of a few parameters, where a VALUES list of thousands
-    costs the server more to parse than to write); SQLite multi-row VALUES within its bound on
-    parameters. With ``returning`` (a unique field's name) the new primary keys are read back
-    into ``objs``, matched by that field."""
+    expression per value. With ``returning`` (a unique field's name) the new primary keys are
+    read back into ``objs``, matched by that field."""
     if not objs:
         return
     model = type(objs[0])
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
-    columns = _columns(model, with_pk=not pk.db_returning)
-    q = connection.ops.quote_name
-    table = q(meta.db_table)
-    names = ", ".join(q(column) for column, _, _, _ in columns)
+    columns = _columns(model)
     rows = [
         [
             getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
@@ -163,12 +163,60 @@ def insert(objs: Sequence[Model], *, returning: str = "") -> None:
         ]
         for obj in objs
     ]
-    returned = ""
     by_key: dict[Any, Model] = {}
+    if returning:
+        key = model._meta.get_field(returning).attname  # type: ignore[union-attr]
+        by_key = {getattr(obj, key): obj for obj in objs}
+    _insert(model, columns, rows, returning, by_key)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert_values(model: type[Model], values: Sequence[Mapping[str, Any]]) -> None:
+    """Write new rows of ``model`` given as field values (a related object for a relation; a
+    field left out takes its default), without building a model instance per row."""
+    columns = _columns(model)
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[attname] for _, attname, _, _ in columns]
+    rows = []
+    for given in values:
+        row = []
+        for f, (_, _, convert, _) in zip(fields, columns, strict=True):
+            if f.name in given:
+                value = given[f.name]
+                if f.is_relation and value is not None:
+                    value = value.pk
+            else:
+                value = f.get_default()  # type: ignore[union-attr]
+            row.append(value if convert is None else convert(value))
+        rows.append(row)
+    _insert(model, columns, rows, "", {})
+
+
+def _insert(
+    model: type[Model],
+    columns: list[tuple[str, str, Any, str]],
+    rows: list[list[Any]],
+    returning: str,
+    by_key: dict[Any, Model],
+) -> None:
+    """The INSERTs of ``rows``. PostgreSQL takes each column as one array (``INSERT ... SELECT
+    FROM unnest(...)``: a statement of a few parameters, where a VALUES list of thousands costs
+    the server more to parse than to write); SQLite multi-row VALUES within its bound on
+    parameters."""
+    if not rows:
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    q = connection.ops.quote_name
+    table = q(meta.db_table)
+    names = ", ".join(q(column) for column, _, _, _ in columns)
+    returned = ""
     if returning:
         key = meta.get_field(returning)
         returned = f" RETURNING {q(pk.column)}, {q(key.column)}"  # type: ignore[union-attr]
-        by_key = {getattr(obj, key.attname): obj for obj in objs}  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{kind}[]" for _, _, _, kind in columns)
@@ -194,6 +242,3 @@ def insert(objs: Sequence[Model], *, returning: str = "") -> None:
                 if returning:
                     for pk_value, key_value in cursor.fetchall():
                         setattr(by_key[key_value], pk.attname, pk_value)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias

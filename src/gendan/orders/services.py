@@ -263,21 +263,26 @@ def _write_lines(order: Order, checked: list[CheckedLine]) -> list[OrderLine]:
 
 
 def line_rows(order: Order, checked: list[CheckedLine]) -> list[OrderLine]:
-    """The order's lines as entered, numbered from 1, not saved."""
+    """The order's lines as entered, not saved."""
+    return [OrderLine(order=order, **values) for values in line_values(checked)]
+
+
+def line_values(checked: list[CheckedLine]) -> list[dict[str, Any]]:
+    """What each line of an entered order holds (every field of ``OrderLine`` but its order
+    and the defaults), numbered from 1."""
     return [
-        OrderLine(
-            order=order,
-            line_no=i,
-            product=c.product,
-            colour=c.colour,
-            size=c.size,
-            quantity=c.quantity,
-            packs=c.packs,
-            unit_price=c.unit_price,
-            amount=c.amount,
-            special_material=c.special_material,
-            packing_requirement=c.packing_requirement,
-        )
+        {
+            "line_no": i,
+            "product": c.product,
+            "colour": c.colour,
+            "size": c.size,
+            "quantity": c.quantity,
+            "packs": c.packs,
+            "unit_price": c.unit_price,
+            "amount": c.amount,
+            "special_material": c.special_material,
+            "packing_requirement": c.packing_requirement,
+        }
         for i, c in enumerate(checked, start=1)
     ]
 
