@@ -271,6 +271,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _VALUE, _INLINE, _TEXT = f"{_MAIN}row", f"{_MAIN}v", f"{_MAIN}is", f"{_MAIN}t"
 _DIGITS = "0123456789"
 _CHUNK = 1 << 16
+_BIG_CHUNK = 1 << 20
 
 
 @dataclass
@@ -374,43 +375,94 @@ def _by_openpyxl(parser: Any, cell: Any, column: int) -> Any:
     return parser.parse_cell(cell)["value"]
 
 
+def _row_elements(book: _Book) -> Iterator[Any]:
+    """The sheet's <row> elements in order. The rows are parsed a megabyte at a time, each
+    run of whole rows by ElementTree at once under a copy of the sheet's own root element (its
+    namespaces); a sheet written otherwise (a prefixed namespace, another encoding, a long
+    head) is read event by event, as openpyxl reads it."""
+    with book.archive.open(book.part) as source:
+        head = source.read(_CHUNK)
+        root = head.find(b"<worksheet")
+        data = head.find(b"<sheetData")
+        declaration = head[: head.find(b"?>")] if head.startswith(b"<?xml") else b""
+        if (
+            root < 0
+            or data < 0
+            or (b"encoding" in declaration and b"utf-8" not in declaration.lower())
+        ):
+            yield from _pulled_rows(source, head)
+            return
+        opening = head[root : head.find(b">", root) + 1]
+        data_end = head.find(b">", data)
+        if head[data_end - 1 : data_end] == b"/":
+            return  # <sheetData/>: no rows
+        buffer = head[data_end + 1 :]
+        while True:
+            chunk = source.read(_BIG_CHUNK)
+            buffer += chunk
+            end = buffer.find(b"</sheetData>")
+            cut = len(buffer) if end < 0 else end
+            last_row = buffer.rfind(b"</row>", 0, cut)
+            if end >= 0:
+                piece, buffer = buffer[:end], b""
+            elif last_row >= 0:
+                piece, buffer = buffer[: last_row + 6], buffer[last_row + 6 :]
+            elif not chunk:
+                raise ValueError("the sheet's rows do not end")
+            else:
+                continue
+            rows = ElementTree.fromstring(
+                opening + b"<sheetData>" + piece + b"</sheetData></worksheet>"
+            )
+            yield from rows[0]
+            if end >= 0:
+                return
+
+
+def _pulled_rows(source: Any, head: bytes) -> Iterator[Any]:
+    pull = ElementTree.XMLPullParser(events=("end",))
+    chunk = head
+    while chunk:
+        pull.feed(chunk)
+        for _event, element in pull.read_events():
+            if element.tag == _ROW:
+                yield element
+                element.clear()
+        chunk = source.read(_CHUNK)
+    pull.close()
+
+
 def _sheet_rows(book: _Book, last: int, width: int) -> Iterator[tuple[Any, ...]]:
     """The rows 1..``last`` of the sheet, ``width`` values each, a missing row as empty: what
     ``iter_rows(min_row=1, max_row=last, max_col=width, values_only=True)`` yields."""
     empty = (None,) * width
     expected = 1
     number = 0
-    pull = ElementTree.XMLPullParser(events=("end",))
-    with book.archive.open(book.part) as source:
-        while chunk := source.read(_CHUNK):
-            pull.feed(chunk)
-            for _event, element in pull.read_events():
-                if element.tag != _ROW:
-                    continue
-                attribute = element.get("r")
-                if attribute is None:
-                    number += 1
-                else:
-                    try:
-                        number = int(attribute)
-                    except ValueError:
-                        as_float = float(attribute)
-                        if not as_float.is_integer():
-                            raise ValueError(f"{attribute} is not a valid row number") from None
-                        number = int(as_float)
-                if number > last:  # the sheet goes on: empty rows up to the last asked for
-                    for _ in range(expected, last + 1):
-                        yield empty
-                    return
-                values = _cell_values(book, element, width)
-                element.clear()
-                while expected < number:
-                    expected += 1
-                    yield empty
-                if expected <= number:
-                    expected += 1
-                    yield values
-        pull.close()
+    for element in _row_elements(book):
+        if element.tag != _ROW:
+            continue
+        attribute = element.get("r")
+        if attribute is None:
+            number += 1
+        else:
+            try:
+                number = int(attribute)
+            except ValueError:
+                as_float = float(attribute)
+                if not as_float.is_integer():
+                    raise ValueError(f"{attribute} is not a valid row number") from None
+                number = int(as_float)
+        if number > last:  # the sheet goes on: empty rows up to the last asked for
+            for _ in range(expected, last + 1):
+                yield empty
+            return
+        values = _cell_values(book, element, width)
+        while expected < number:
+            expected += 1
+            yield empty
+        if expected <= number:
+            expected += 1
+            yield values
 
 
 # ---- reading the rows --------------------------------------------------------------------------

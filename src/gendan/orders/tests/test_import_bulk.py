@@ -293,3 +293,13 @@ def test_cells_and_rows_without_their_references_read_as_openpyxl_reads_them():
     data = _rewritten(data, lambda x: x.replace(b'<row r="7"', b'<row r="7.0"'))
     # then the values are openpyxl's
     assert _ours(data, 60, 50) == _openpyxl_rows(data, 60, 50)
+
+
+def test_a_sheet_whose_rows_start_late_is_read_event_by_event_alike(monkeypatch):
+    # given a sheet whose head is longer than the first read (the rows then are read event by
+    # event, as openpyxl reads them)
+    data = _book(write_only=False)
+    fast = _ours(data, 60, 50)
+    monkeypatch.setattr(imports, "_CHUNK", 64)
+    # then the rows are the same
+    assert _ours(data, 60, 50) == fast == _openpyxl_rows(data, 60, 50)
