@@ -143,7 +143,7 @@ def _columns(model: type[Model]) -> list[tuple[str, str, Any, str]]:
         kind = f.get_internal_type()
         as_is = kind in _AS_IS or (database.vendor == "postgresql" and kind in _AS_IS_ON_POSTGRESQL)
         convert = None if as_is else functools.partial(f.get_db_prep_save, connection=database)
-        columns.append((f.column, f.attname, convert, str(f.db_type(database))))
+        columns.append((str(f.column), f.attname, convert, str(f.db_type(database))))
     return columns
 
 
@@ -188,7 +188,7 @@ def insert_values(model: type[Model], values: Sequence[Mapping[str, Any]]) -> No
                 if f.is_relation and value is not None:
                     value = value.pk
             else:
-                value = f.get_default()  # type: ignore[union-attr]
+                value = f.get_default()
             row.append(value if convert is None else convert(value))
         rows.append(row)
     _insert(model, columns, rows, "", {})
@@ -216,7 +216,7 @@ def _insert(
     returned = ""
     if returning:
         key = meta.get_field(returning)
-        returned = f" RETURNING {q(pk.column)}, {q(key.column)}"  # type: ignore[union-attr]
+        returned = f" RETURNING {q(str(pk.column))}, {q(str(getattr(key, 'column', '')))}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{kind}[]" for _, _, _, kind in columns)
@@ -231,7 +231,8 @@ def _insert(
                         setattr(by_key[key_value], pk.attname, pk_value)
         else:
             one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-            per = max(1, min(_MAX_ROWS, connection.features.max_query_params // len(columns)))
+            bound = int(connection.features.max_query_params or 999)
+            per = max(1, min(_MAX_ROWS, bound // len(columns)))
             for start in range(0, len(rows), per):
                 chunk = rows[start : start + per]
                 cursor.execute(

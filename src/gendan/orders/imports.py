@@ -420,7 +420,7 @@ def _row_elements(book: _Book) -> Iterator[Any]:
 
 
 def _pulled_rows(source: Any, head: bytes) -> Iterator[Any]:
-    pull = ElementTree.XMLPullParser(events=("end",))
+    pull: Any = ElementTree.XMLPullParser(events=("end",))
     chunk = head
     while chunk:
         pull.feed(chunk)
