@@ -117,6 +117,8 @@ _AS_IS = frozenset(
         "BigIntegerField",
         "BooleanField",
         "CharField",
+        "DateField",  # SQLite's driver adapter writes str(date), as Django's would
+        "DecimalField",  # Django's adapters return a Decimal unchanged
         "ForeignKey",
         "IntegerField",
         "PositiveBigIntegerField",
@@ -128,8 +130,8 @@ _AS_IS = frozenset(
 )
 
 
-#: and those psycopg takes as they are (Django's PostgreSQL adapters return them unchanged)
-_AS_IS_ON_POSTGRESQL = frozenset({"DateField", "DateTimeField", "DecimalField"})
+#: and those psycopg takes as they are (Django's PostgreSQL adapter returns them unchanged)
+_AS_IS_ON_POSTGRESQL = frozenset({"DateTimeField"})
 
 
 def _columns(model: type[Model]) -> list[tuple[str, str, Any, str]]:
@@ -158,8 +160,9 @@ def insert(objs: Sequence[Model], *, returning: str = "") -> None:
     columns = _columns(model)
     rows = [
         [
-            getattr(obj, attname) if convert is None else convert(getattr(obj, attname))
+            value if convert is None or value is None else convert(value)
             for _, attname, convert, _ in columns
+            for value in (getattr(obj, attname),)
         ]
         for obj in objs
     ]
@@ -189,7 +192,7 @@ def insert_values(model: type[Model], values: Sequence[Mapping[str, Any]]) -> No
                     value = value.pk
             else:
                 value = f.get_default()
-            row.append(value if convert is None else convert(value))
+            row.append(value if convert is None or value is None else convert(value))
         rows.append(row)
     _insert(model, columns, rows, "", {})
 
