@@ -13,7 +13,7 @@ order; nothing is written unless every order passed its checks.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -69,10 +69,16 @@ def names_of(actor: Any, orders: Sequence[Mapping[str, Any]]) -> Names:
 
 
 @verb(Perm.ENTER_ORDER)
-def enter_orders(*, actor: Any, orders: Sequence[Mapping[str, Any]]) -> list[Order | DomainError]:
+def enter_orders(
+    *,
+    actor: Any,
+    orders: Sequence[Mapping[str, Any]],
+    progress: Callable[[float], None] | None = None,
+) -> list[Order | DomainError]:
     """Enter every order (each the keyword arguments of ``enter_order`` but ``actor`` and
     ``submit``), or none: the result holds, in the same order, the order entered or the error
-    that refused it. With any error nothing is written. Call it inside a transaction."""
+    that refused it. With any error nothing is written. Call it inside a transaction.
+    ``progress`` is told the share of the orders written after each batch."""
     names = names_of(actor, orders)
     results: list[Order | DomainError] = []
     entered: list[tuple[Order, list[CheckedLine]]] = []
@@ -90,6 +96,8 @@ def enter_orders(*, actor: Any, orders: Sequence[Mapping[str, Any]]) -> list[Ord
         order.number = number
     for start in range(0, len(entered), BATCH):
         _write(entered[start : start + BATCH], actor)
+        if progress is not None:
+            progress(min(start + BATCH, len(entered)) / len(entered))
     return results
 
 

@@ -704,16 +704,20 @@ def import_orders(
         return report
     try:
         with transaction.atomic(durable=True):
-            entered = enter_orders(
-                actor=actor, orders=[_entry_fields(order_in) for _, _, order_in in orders]
-            )
+            fields = [_entry_fields(order_in) for _, _, order_in in orders]
+            try:
+                entered: list[Any] = enter_orders(
+                    actor=actor,
+                    orders=fields,
+                    progress=None if progress is None else (lambda f: progress(0.3 + 0.7 * f)),
+                )
+            except DomainError as exc:  # refused as a whole (the actor may not enter orders)
+                entered = [exc] * len(orders)
             for (ref, group, _), result in zip(orders, entered, strict=True):
                 if isinstance(result, DomainError):
                     _entry_errors(result, group, ref, report)
                 else:
                     report.imported.append(result.number)
-            if progress is not None:
-                progress(0.95)
             if report.failed() or dry_run:
                 raise _Rollback
             record(
