@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -89,12 +90,22 @@ def check_dates(problems: Problems, contract_date: date | None, delivery_date: d
         problems.add("delivery_date", gettext("The delivery date is before the contract date."))
 
 
-def check_lines(problems: Problems, lines: list[LineInput]) -> list[CheckedLine]:
+def check_lines(
+    problems: Problems,
+    lines: list[LineInput],
+    products_of: Callable[[set[str]], Mapping[str, Product]] | None = None,
+) -> list[CheckedLine]:
+    """The lines checked; their products read by code (``products_of`` when the caller looked
+    them up already: the import, once per workbook)."""
     if not lines:
         problems.add("lines", gettext("An order needs at least one line."))
         return []
     codes = {line.product for line in lines}
-    products = {p.code: p for p in Product.objects.filter(code__in=codes)}
+    products = (
+        products_of(codes)
+        if products_of is not None
+        else {p.code: p for p in Product.objects.filter(code__in=codes)}
+    )
     checked = []
     for i, line in enumerate(lines, start=1):
         where = f"lines[{i}]"

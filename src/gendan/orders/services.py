@@ -23,6 +23,7 @@ from gendan.accounts.assignment import ASSIGN_ORDERS, may_name_salesperson
 from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
+from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, invalid, refused
 from gendan.finance import rules as payments
 from gendan.finance import services as finance
@@ -213,6 +214,21 @@ def _user(username: str | None) -> Any:
     return User.objects.filter(username=username, is_active=True).first()
 
 
+@dataclass
+class Names:
+    """What an entry's names stand for: the customer the actor sees by its code, the active
+    user by username, the products by code. One order looks each up as it comes; the Excel
+    import (``bulk_entry``) looks up a whole workbook's at once and hands the answers here."""
+
+    customer: Callable[[str], Customer | None]
+    user: Callable[[str], Any]
+    products: Callable[[set[str]], Mapping[str, Product]] | None = None
+
+    @classmethod
+    def looked_up(cls, actor: Any) -> Names:
+        return cls(customer=lambda code: _visible_customer(actor, code), user=_user)
+
+
 def checked_currency(problems: Problems, currency: str | None) -> str | None:
     """The ISO 4217 code `currency` names ("usd" is USD); a problem when it names none."""
     if not currency:
@@ -243,22 +259,32 @@ def assignment_refused(salesperson: Any) -> DomainError:
 
 
 def _write_lines(order: Order, checked: list[CheckedLine]) -> list[OrderLine]:
-    return OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            line_no=i,
-            product=c.product,
-            colour=c.colour,
-            size=c.size,
-            quantity=c.quantity,
-            packs=c.packs,
-            unit_price=c.unit_price,
-            amount=c.amount,
-            special_material=c.special_material,
-            packing_requirement=c.packing_requirement,
-        )
+    return OrderLine.objects.bulk_create(line_rows(order, checked))
+
+
+def line_rows(order: Order, checked: list[CheckedLine]) -> list[OrderLine]:
+    """The order's lines as entered, not saved."""
+    return [OrderLine(order=order, **values) for values in line_values(checked)]
+
+
+def line_values(checked: list[CheckedLine]) -> list[dict[str, Any]]:
+    """What each line of an entered order holds (every field of ``OrderLine`` but its order
+    and the defaults), numbered from 1."""
+    return [
+        {
+            "line_no": i,
+            "product": c.product,
+            "colour": c.colour,
+            "size": c.size,
+            "quantity": c.quantity,
+            "packs": c.packs,
+            "unit_price": c.unit_price,
+            "amount": c.amount,
+            "special_material": c.special_material,
+            "packing_requirement": c.packing_requirement,
+        }
         for i, c in enumerate(checked, start=1)
-    )
+    ]
 
 
 def _set_totals(order: Order, checked: list[CheckedLine]) -> None:
@@ -288,6 +314,87 @@ def create_order(
         return enter_order(**locals())
 
 
+@step
+def checked_entry(
+    *,
+    actor: Any,
+    names: Names,
+    customer: str,
+    contract_date: date | None,
+    delivery_date: date | None,
+    lines: list[LineInput],
+    salesperson: str | None = None,
+    merchandiser: str | None = None,
+    channel: str | None = None,
+    currency: str | None = None,
+    incoterm: str = "",
+    customer_po: str = "",
+    notes: str = "",
+) -> tuple[Order, list[CheckedLine]]:
+    """Every rule of an order's entry, before anything is written: the order as it will be
+    saved (without its number) and its checked lines, or the problems raised at once. The one
+    definition of the rules for ``enter_order`` and the import's ``bulk_entry.enter_orders``."""
+    problems = Problems()
+    cust = names.customer(customer)
+    if cust is None:
+        problems.add("customer", gettext("Unknown customer “%(code)s”.") % {"code": customer})
+    sales_user = (
+        names.user(salesperson)
+        if salesperson
+        else (cust.salesperson if cust and cust.salesperson else actor)
+    )
+    if sales_user is None:
+        problems.add("salesperson", gettext("Unknown user “%(name)s”.") % {"name": salesperson})
+    elif not may_name_salesperson(actor, sales_user):
+        raise assignment_refused(sales_user)
+    merch_user = (
+        names.user(merchandiser)
+        if merchandiser
+        else (actor if actor.can(Perm.RELEASE_ORDER) else None)
+    )
+    if merch_user is None:
+        problems.add("merchandiser", gettext("A merchandiser is required."))
+    if channel and channel not in Channel.values:
+        problems.add("channel", gettext("Unknown channel “%(value)s”.") % {"value": channel})
+    if incoterm and incoterm not in Incoterm.values:
+        problems.add("incoterm", gettext("Unknown incoterm “%(value)s”.") % {"value": incoterm})
+    currency = checked_currency(problems, currency)
+    check_dates(problems, contract_date, delivery_date)
+    checked = check_lines(problems, lines, names.products)
+    problems.raise_if_any()
+    # check_dates and the lines refused what is missing: these hold now
+    assert cust is not None and contract_date is not None and delivery_date is not None
+    order = Order(
+        customer=cust,
+        salesperson=sales_user,
+        merchandiser=merch_user,
+        channel=channel or cust.channel,
+        currency=currency or cust.currency,
+        incoterm=incoterm,
+        contract_date=contract_date,
+        delivery_date=delivery_date,
+        customer_po=customer_po,
+        notes=notes,
+        deposit_percent=cust.deposit_percent,
+        created_by=actor,
+    )
+    _set_totals(order, checked)
+    return order, checked
+
+
+@step
+def record_entered(order: Order, checked: list[CheckedLine], actor: Any) -> Any:
+    """The timeline's "order created" of an order just entered (inside ``together()`` it is
+    written with the block's others)."""
+    return record(
+        kind=EventKind.ORDER_CREATED,
+        actor=actor,
+        order=order,
+        to_status=order.status,
+        payload={"lines": len(checked), "total": str(order.total_amount)},
+    )
+
+
 @verb(Perm.ENTER_ORDER)
 def enter_order(
     *,
@@ -305,62 +412,28 @@ def enter_order(
     notes: str = "",
     submit: bool = False,
 ) -> Order:
-    """The body of create_order, for callers that hold their own transaction (the Excel import)."""
-    problems = Problems()
-    cust = _visible_customer(actor, customer)
-    if cust is None:
-        problems.add("customer", gettext("Unknown customer “%(code)s”.") % {"code": customer})
-    sales_user = (
-        _user(salesperson)
-        if salesperson
-        else (cust.salesperson if cust and cust.salesperson else actor)
-    )
-    if sales_user is None:
-        problems.add("salesperson", gettext("Unknown user “%(name)s”.") % {"name": salesperson})
-    elif not may_name_salesperson(actor, sales_user):
-        raise assignment_refused(sales_user)
-    merch_user = (
-        _user(merchandiser) if merchandiser else (actor if actor.can(Perm.RELEASE_ORDER) else None)
-    )
-    if merch_user is None:
-        problems.add("merchandiser", gettext("A merchandiser is required."))
-    if channel and channel not in Channel.values:
-        problems.add("channel", gettext("Unknown channel “%(value)s”.") % {"value": channel})
-    if incoterm and incoterm not in Incoterm.values:
-        problems.add("incoterm", gettext("Unknown incoterm “%(value)s”.") % {"value": incoterm})
-    currency = checked_currency(problems, currency)
-    check_dates(problems, contract_date, delivery_date)
-    checked = check_lines(problems, lines)
-    problems.raise_if_any()
-    # check_dates and the lines refused what is missing: these hold now
-    assert cust is not None and contract_date is not None and delivery_date is not None
-    order = Order(
-        number=next_number("SO"),
-        customer=cust,
-        salesperson=sales_user,
-        merchandiser=merch_user,
-        channel=channel or cust.channel,
-        currency=currency or cust.currency,
-        incoterm=incoterm,
+    """The body of create_order, for callers that hold their own transaction."""
+    order, checked = checked_entry(
+        actor=actor,
+        names=Names.looked_up(actor),
+        customer=customer,
         contract_date=contract_date,
         delivery_date=delivery_date,
+        lines=lines,
+        salesperson=salesperson,
+        merchandiser=merchandiser,
+        channel=channel,
+        currency=currency,
+        incoterm=incoterm,
         customer_po=customer_po,
         notes=notes,
-        deposit_percent=cust.deposit_percent,
-        created_by=actor,
     )
-    _set_totals(order, checked)
+    order.number = next_number("SO")
     order.save_without_historical_record()  # type: ignore[attr-defined]
     history = [_history_row(order, actor, "+")]
     written = _write_lines(order, checked)
     with together():  # the created event and the submission's in one INSERT
-        record(
-            kind=EventKind.ORDER_CREATED,
-            actor=actor,
-            order=order,
-            to_status=order.status,
-            payload={"lines": len(checked), "total": str(order.total_amount)},
-        )
+        record_entered(order, checked, actor)
         if submit:
             seen = _values(order)
             _gate("submit", order, actor, lines=written)

@@ -210,19 +210,26 @@ def test_the_progress_of_an_import_is_seen_while_its_transaction_runs(world, mon
     )
     monkeypatch.setattr(imports, "PROGRESS_EVERY_S", 0)
     seen: list[float] = []
-    enter = imports.enter_order
 
-    def entering(**kwargs: object) -> object:
-        reader = connections.create_connection(DEFAULT_DB_ALIAS)
-        try:
-            with reader.cursor() as cursor:
-                cursor.execute("SELECT progress FROM orders_orderimport WHERE id = %s", [run.pk])
-                seen.append(cursor.fetchone()[0])
-        finally:
-            reader.close()
-        return enter(**kwargs)
+    def seeing(step):  # the progress another connection sees when the import takes `step`
+        def taking(**kwargs: object) -> object:
+            reader = connections.create_connection(DEFAULT_DB_ALIAS)
+            try:
+                with reader.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT progress FROM orders_orderimport WHERE id = %s", [run.pk]
+                    )
+                    seen.append(cursor.fetchone()[0])
+            finally:
+                reader.close()
+            return step(**kwargs)
 
-    monkeypatch.setattr(imports, "enter_order", entering)
+        return taking
+
+    # the orders are entered in bulk (bulk_entry), then the import's own event is recorded, both
+    # inside the import's transaction
+    monkeypatch.setattr(imports, "enter_orders", seeing(imports.enter_orders))
+    monkeypatch.setattr(imports, "record", seeing(imports.record))
     assert imports.run_import(run.pk) == "done"
     assert seen[0] == pytest.approx(0.3) and seen[-1] > 0.7
     assert Order.objects.count() == 4
