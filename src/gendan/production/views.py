@@ -1,0 +1,122 @@
+"""Production's pages: the lines and routings (master data overview), the floor's phone page
+(a line's open work orders, a few taps to report the day), and the cockpit panel's chart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gendan import prices
+from gendan.errors import DomainError
+from gendan.production import permissions as p
+from gendan.production import selectors
+from gendan.production.models import ProductionLine, SlipReason
+from gendan.production.services import reports
+
+PAGE_PERMS = (p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN)
+
+
+def _may_see(user: Any) -> None:
+    if not any(user.can(code) for code in PAGE_PERMS):
+        raise PermissionDenied
+
+
+@login_required
+def production_home(request: HttpRequest) -> HttpResponse:
+    """The lines with their calendars and capacities, and the routings."""
+    _may_see(request.user)
+    context = {
+        "lines": list(selectors.lines()),
+        "routings": list(selectors.routings()),
+        "weekdays": [gettext(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")],
+    }
+    return render(request, "production/home.html", context)
+
+
+def _day(raw: str | None) -> date:
+    today = timezone.localdate()
+    if not raw:
+        return today
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError as exc:
+        raise Http404 from exc
+    return min(day, today)
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int((raw or "0").strip() or 0)
+    except ValueError:
+        return -1
+
+
+@login_required
+def floor(request: HttpRequest, code: str) -> HttpResponse:
+    """The phone page of a line (390 px wide): each open work order with the day's plan, what
+    was reported, and a form. A refusal is shown on the work order's card with what was typed."""
+    if not request.user.can(p.REPORT):
+        raise PermissionDenied
+    line = ProductionLine.objects.filter(code=code).first()
+    if line is None:
+        raise Http404
+    day = _day(request.POST.get("day") or request.GET.get("day"))
+    typed: dict[str, str] = {}
+    error: tuple[str, str] | None = None
+    if request.method == "POST":
+        typed = {
+            k: request.POST.get(k, "")
+            for k in (
+                "work_order",
+                "good_qty",
+                "defect_qty",
+                "scrap_qty",
+                "hours",
+                "slip_reason",
+                "note",
+            )
+        }
+        try:
+            hours = Decimal(typed["hours"] or "0")
+        except InvalidOperation:
+            hours = Decimal("-1")
+        verb = reports.correct_report if request.POST.get("correct") else reports.record_report
+        try:
+            verb(
+                work_order=typed["work_order"],
+                day=day,
+                good_qty=_int(typed["good_qty"]),
+                defect_qty=_int(typed["defect_qty"]),
+                scrap_qty=_int(typed["scrap_qty"]),
+                hours=hours,
+                slip_reason=typed["slip_reason"],
+                note=typed["note"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            error = (typed["work_order"], prices.error_text(exc, request.user))
+        else:
+            messages.success(request, gettext("%(wo)s reported.") % {"wo": typed["work_order"]})
+            return redirect(f"{request.path}?day={day.isoformat()}")
+    rows = selectors.floor(line, day)
+    context = {
+        "line": line,
+        "day": day,
+        "yesterday": day - timedelta(days=1),
+        "tomorrow": day + timedelta(days=1) if day < timezone.localdate() else None,
+        "rows": rows,
+        "reasons": SlipReason.choices,
+        "typed": typed,
+        "error": error,
+        "lines": ProductionLine.objects.filter(active=True).order_by("code"),
+    }
+    return render(request, "production/floor.html", context, status=422 if error else 200)
