@@ -132,7 +132,9 @@ class LineCapacityIn(Schema):
     units_per_hour: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
 
 
-@router.put("/lines/{code}/capacities/{family}", response={200: ProductionLineOut, **errors(403, 404)})
+@router.put(
+    "/lines/{code}/capacities/{family}", response={200: ProductionLineOut, **errors(403, 404)}
+)
 def set_capacity(request: HttpRequest, code: str, family: str, data: LineCapacityIn):
     masterdata.set_capacity(
         line=code, family=family, units_per_hour=data.units_per_hour, actor=caller(request)
@@ -362,7 +364,9 @@ class NoticeClosureOut(Schema):
     shortfall: dict[str, int]
 
 
-@router.post("/notices/{number}/close-short", response={201: NoticeClosureOut, **errors(403, 404, 409)})
+@router.post(
+    "/notices/{number}/close-short", response={201: NoticeClosureOut, **errors(403, 404, 409)}
+)
 def close_short(request: HttpRequest, number: str, data: CloseShortIn):
     closure = closing.close_notice_short(notice=number, reason=data.reason, actor=caller(request))
     return Status(201, {"notice": number, "reason": closure.reason, "shortfall": closure.shortfall})
@@ -481,7 +485,9 @@ class DayPlanItemIn(Schema):
 @router.put(
     "/plans/{line}/{day}/items/{work_order}", response={200: DayPlanOut, **errors(403, 404, 409)}
 )
-def edit_plan_item(request: HttpRequest, line: str, day: date, work_order: str, data: DayPlanItemIn):
+def edit_plan_item(
+    request: HttpRequest, line: str, day: date, work_order: str, data: DayPlanItemIn
+):
     item = plans.edit_plan_item(
         line=line,
         day=day,

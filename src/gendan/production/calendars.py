@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import DecimalField, IntegerField, Value
+
 from gendan.production.models import CompanyHoliday, LineCalendarException, ProductionLine
 
 
@@ -28,17 +30,30 @@ def hours_on(
 def calendar_facts(
     lines: Iterable[ProductionLine], start: date, end: date
 ) -> tuple[set[date], dict[tuple[int, date], Decimal]]:
-    """The holidays and exceptions between ``start`` and ``end`` (two queries)."""
+    """The holidays and exceptions between ``start`` and ``end`` (one query: a holiday is a
+    row with no line)."""
     ids = [line.pk for line in lines]
-    holidays = set(
-        CompanyHoliday.objects.filter(day__range=(start, end)).values_list("day", flat=True)
+    holidays_qs = (
+        CompanyHoliday.objects.filter(day__range=(start, end))
+        .annotate(
+            line_ref=Value(None, output_field=IntegerField()),
+            worked=Value(Decimal("0"), output_field=DecimalField(max_digits=4, decimal_places=2)),
+        )
+        .values_list("line_ref", "day", "worked")
+        .order_by()
     )
-    exceptions = {
-        (line_id, day): hours
-        for line_id, day, hours in LineCalendarException.objects.filter(
-            line_id__in=ids, day__range=(start, end)
-        ).values_list("line_id", "day", "hours")
-    }
+    exceptions_qs = (
+        LineCalendarException.objects.filter(line_id__in=ids, day__range=(start, end))
+        .values_list("line_id", "day", "hours")
+        .order_by()
+    )
+    holidays: set[date] = set()
+    exceptions: dict[tuple[int, date], Decimal] = {}
+    for line_id, day, hours in holidays_qs.union(exceptions_qs, all=True):
+        if line_id is None:
+            holidays.add(day)
+        else:
+            exceptions[(line_id, day)] = Decimal(hours)
     return holidays, exceptions
 
 

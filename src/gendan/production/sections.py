@@ -30,12 +30,32 @@ def open_notices(actor: Any, today: date, limit: int, request: Any = None) -> Se
     return SectionData.page(qs, limit)
 
 
+#: Today's page draws these two sections after it has loaded (htmx, from
+#: ``production_today_section``): the page's own query count is pinned, and they cost their
+#: queries in their own request instead
+LAZY = ("production_behind_plan", "production_no_report")
+
+
+def _lazy(key: str) -> SectionData:
+    return SectionData(count=0, extra={"lazy": True, "key": key})
+
+
 def behind_plan(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """Three queries at most (one when none of the actor's orders is on the floor)."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_behind_plan")
+    if not selectors.on_the_floor(actor, request):
+        return SectionData(count=0)
     count, rows = selectors.behind_plan(actor, today, limit)
     return SectionData(count=count, rows=rows)
 
 
 def no_report_yesterday(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """Three queries at most (one when none of the actor's orders is on the floor)."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_no_report")
+    if not selectors.on_the_floor(actor, request):
+        return SectionData(count=0)
     count, rows = selectors.silent_yesterday(actor, today, limit)
     return SectionData(count=count, rows=rows)
 
@@ -81,7 +101,7 @@ def register() -> None:
             "Work orders of your orders in production whose reports fell short of plan in the "
             "last two weeks: how much, since when, the reason given."
         ),
-        roles={"merchandiser", "production"},
+        roles={"merchandiser"},
         build=behind_plan,
         template="production/_section_behind.html",
         app="production",
@@ -91,7 +111,7 @@ def register() -> None:
         key="production_no_report",
         title=_("No report yesterday"),
         description=_("Work orders on the floor whose line worked yesterday and sent no report."),
-        roles={"merchandiser", "production"},
+        roles={"merchandiser"},
         build=no_report_yesterday,
         template="production/_section_silent.html",
         app="production",

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR
 from typing import Any
 
-from django.db.models import F, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from gendan.orders.selectors import visible_orders
 from gendan.orders.workflow import Status
@@ -20,6 +20,7 @@ from gendan.production.models import (
     ProductionLine,
     Routing,
     RoutingStep,
+    SlipReason,
     WorkOrder,
     WorkOrderStatus,
 )
@@ -151,7 +152,12 @@ def progress_of(order: Any) -> OrderProgress:
 
 @dataclass
 class Behind:
-    work_order: WorkOrder
+    order: str
+    customer: str
+    work_order: str
+    step: str
+    good: int
+    quantity: int
     short: int
     since: date
     reason: str
@@ -161,55 +167,84 @@ class Behind:
 
 def behind_plan(actor: Any, today: date, limit: int, *, days: int = 14) -> tuple[int, list[Behind]]:
     """Open work orders of the actor's orders in production whose reports of the last ``days``
-    fell short of plan: how much in all, since when, the last reason given. Three queries."""
+    fell short of plan: how much in all, since when, the last reason given. Two queries."""
     start = today - timedelta(days=days)
+    short_days = DailyReport.objects.filter(day__gte=start, good_qty__lt=F("planned_qty"))
+    last = short_days.filter(work_order=OuterRef("work_order")).order_by("-day")
     shorts = (
-        DailyReport.objects.filter(
-            day__gte=start,
-            good_qty__lt=F("planned_qty"),
+        short_days.filter(
             work_order__status=WorkOrderStatus.OPEN,
             work_order__order__status=Status.RELEASED,
             work_order__order__in=_mine(actor),
         )
         .values("work_order")
-        .annotate(short=Sum(F("planned_qty") - F("good_qty")), since=Min("day"))
+        .annotate(
+            short=Sum(F("planned_qty") - F("good_qty")),
+            since=Min("day"),
+            reason=Subquery(last.values("slip_reason")[:1]),
+            note=Subquery(last.values("note")[:1]),
+        )
+        .values(
+            "work_order",
+            "short",
+            "since",
+            "reason",
+            "note",
+            "work_order__number",
+            "work_order__step_name",
+            "work_order__good_qty",
+            "work_order__quantity",
+            "work_order__order__number",
+            "work_order__order__customer__name",
+        )
         .order_by("since", "work_order")
     )
     count = shorts.count()
     page = list(shorts[:limit]) if count else []
-    if not page:
-        return count, []
-    ids = [row["work_order"] for row in page]
-    wos = {w.pk: w for w in WorkOrder.objects.filter(pk__in=ids).select_related("order__customer")}
-    last: dict[int, DailyReport] = {}
-    for r in DailyReport.objects.filter(
-        work_order_id__in=ids, day__gte=start, good_qty__lt=F("planned_qty")
-    ).order_by("day"):
-        last[r.work_order_id] = r
+    labels = dict(SlipReason.choices)
     return count, [
         Behind(
-            work_order=wos[row["work_order"]],
+            order=row["work_order__order__number"],
+            customer=row["work_order__order__customer__name"],
+            work_order=row["work_order__number"],
+            step=row["work_order__step_name"],
+            good=row["work_order__good_qty"],
+            quantity=row["work_order__quantity"],
             short=row["short"],
             since=row["since"],
-            reason=last[row["work_order"]].slip_reason,
-            reason_label=last[row["work_order"]].get_slip_reason_display(),
-            note=last[row["work_order"]].note,
+            reason=row["reason"] or "",
+            reason_label=str(labels.get(row["reason"], "")),
+            note=row["note"] or "",
         )
         for row in page
     ]
 
 
+def on_the_floor(actor: Any, request: Any = None) -> bool:
+    """Whether any order the actor follows has open routed work orders (one query, asked once
+    per request: Today's production sections stay away at that cost when there are none)."""
+    memo = getattr(request, "_production_on_the_floor", None)
+    if memo is not None:
+        return bool(memo)
+    found = WorkOrder.objects.filter(
+        status=WorkOrderStatus.OPEN,
+        routed=True,
+        order__status=Status.RELEASED,
+        order__in=_mine(actor),
+    ).exists()
+    if request is not None:
+        request._production_on_the_floor = found
+    return found
+
+
 def _mine(actor: Any) -> Any:
-    """The orders a merchandiser follows: theirs, or every visible one for someone else."""
-    qs = visible_orders(actor)
-    if "merchandiser" in {g.name for g in actor.groups.all()}:
-        qs = qs.filter(merchandiser=actor)
-    return qs.values("pk")
+    """The orders the actor follows as their merchandiser."""
+    return visible_orders(actor).filter(merchandiser=actor).values("pk")
 
 
 def silent_yesterday(actor: Any, today: date, limit: int) -> tuple[int, list[WorkOrder]]:
     """Work orders on the floor (first step, or started) whose line worked yesterday and that
-    have no report for yesterday. Four queries."""
+    have no report for yesterday. Two queries."""
     yesterday = today - timedelta(days=1)
     qs = (
         WorkOrder.objects.filter(
@@ -226,6 +261,8 @@ def silent_yesterday(actor: Any, today: date, limit: int) -> tuple[int, list[Wor
         .order_by("order__delivery_date", "pk")
     )
     candidates = list(qs)
+    if not candidates:
+        return 0, []
     line_set = {w.line for w in candidates if w.line is not None}
     holidays, exceptions = calendar_facts(line_set, yesterday, yesterday)
     rows = [

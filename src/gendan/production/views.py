@@ -120,3 +120,18 @@ def floor(request: HttpRequest, code: str) -> HttpResponse:
         "lines": ProductionLine.objects.filter(active=True).order_by("code"),
     }
     return render(request, "production/floor.html", context, status=422 if error else 200)
+
+
+@login_required
+def today_section(request: HttpRequest, key: str) -> HttpResponse:
+    """One of production's Today sections, drawn after Today has loaded (``sections.LAZY``)."""
+    from gendan import extensions
+    from gendan.accounts.roles import role_names
+    from gendan.production.sections import LAZY
+
+    section = extensions.registry.today_sections.get(key)
+    if key not in LAZY or section is None or not section.roles & set(role_names(request.user)):
+        raise Http404
+    request.production_section = True  # type: ignore[attr-defined]
+    data = section.build(request.user, timezone.localdate(), 50, request)
+    return render(request, section.template, {"section": section, "data": data})
