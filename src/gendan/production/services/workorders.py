@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
-from gendan.accounts.guards import step
+from gendan.accounts.guards import step, verb
 from gendan.catalog.models import Product
+from gendan.errors import DomainError, Kind, not_found
+from gendan.orders import locks as order_locks
+from gendan.orders.workflow import Status
 from gendan.production import permissions as p
+from gendan.production.errors import Code
 from gendan.production.models import (
     DEFAULT_STEP_NAME,
+    DailyReport,
+    NoticeStatus,
     ProductionLine,
     ProductionNotice,
     Routing,
@@ -21,7 +29,7 @@ from gendan.production.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from gendan.timeline.services import history_row, record, write_history
+from gendan.timeline.services import history_row, record, together, write_history
 
 
 @step
@@ -116,3 +124,28 @@ def finish_work_orders(
         WorkOrder.objects.bulk_update(finished, ["good_qty", "status"])
         write_history([history_row(wo, actor=actor) for wo in finished])
     return {wo.notice_line_id: wo.good_qty for wo in last if wo.routed}
+
+
+@verb(p.MANAGE_LINES)
+def reissue_work_orders(*, notice: str, actor: Any) -> list[WorkOrder]:
+    """Make a notice's work orders again from today's routings (a routing added or changed
+    after release), as long as nothing was reported on them yet."""
+    found = ProductionNotice.objects.filter(number=notice).values_list("order__number").first()
+    if found is None:
+        raise not_found("production_notice")
+    with transaction.atomic(durable=True), together():
+        order = order_locks.order_for_update(found[0], visible_to=actor)
+        target = ProductionNotice.objects.select_related("order").get(number=notice)
+        wos = WorkOrder.objects.filter(notice_line__notice=target)
+        started = (
+            DailyReport.objects.filter(work_order__in=wos).exists()
+            or wos.exclude(status=WorkOrderStatus.OPEN).exists()
+        )
+        if order.status != Status.RELEASED or target.status != NoticeStatus.ISSUED or started:
+            raise DomainError(
+                Code.WORK_ORDER_CLOSED,
+                gettext("The work orders of %(n)s have started: they are kept.") % {"n": notice},
+                kind=Kind.REFUSED,
+            )
+        wos.delete()
+        return issue_work_orders(notice=target, actor=actor)

@@ -226,3 +226,23 @@ def test_only_production_reports_and_closes_short(world, released):
 def test_cancelling_the_order_cancels_its_work_orders(world, released):
     orders.cancel_order(order_number=released.number, actor=world.users["manager"], reason="x")
     assert {w.status for w in work_orders(released)} == {WorkOrderStatus.CANCELLED}
+
+
+def test_work_orders_are_made_again_from_a_routing_added_after_release(world):
+    from gendan.production.services import workorders
+
+    order = world.order(lines=[("FN-101", 100, "300")], to=Status.RELEASED)
+    assert [w.routed for w in work_orders(order)] == [False]
+    factory(world.users["admin"])
+    notice = order.production_notices.get().number
+    with pytest.raises(DomainError) as refused:
+        workorders.reissue_work_orders(notice=notice, actor=world.users["sales"])
+    assert refused.value.kind == Kind.FORBIDDEN
+    workorders.reissue_work_orders(notice=notice, actor=world.users["production"])
+    assert [w.step_name for w in work_orders(order)] == ["开料", "组装", "包装"]
+    cut = work_orders(order)[0]
+    report(world, cut, 80)
+    with pytest.raises(DomainError) as started:
+        workorders.reissue_work_orders(notice=notice, actor=world.users["production"])
+    assert started.value.code == "production_work_order_closed"
+    assert len(work_orders(order)) == 3
