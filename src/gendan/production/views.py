@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext
 
 from gendan import prices
@@ -37,7 +38,7 @@ def production_home(request: HttpRequest) -> HttpResponse:
     context = {
         "lines": list(selectors.lines()),
         "routings": list(selectors.routings()),
-        "weekdays": [gettext(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")],
+        "weekdays": [WEEKDAYS_ABBR[d] for d in range(7)],
     }
     return render(request, "production/home.html", context)
 
