@@ -7,6 +7,7 @@ from gendan.production import views as production_views
 urlpatterns = [
     path("production/", production_views.production_home, name="production_home"),
     path("production/floor/<str:code>/", production_views.floor, name="production_floor"),
+    path("production/plans/<str:code>/", production_views.day_plan, name="production_day_plan"),
     path(
         "production/today/<str:key>/",
         production_views.today_section,

@@ -136,3 +136,70 @@ def today_section(request: HttpRequest, key: str) -> HttpResponse:
     request.production_section = True  # type: ignore[attr-defined]
     data = section.build(request.user, timezone.localdate(), 50, request)
     return render(request, section.template, {"section": section, "data": data})
+
+
+@login_required
+def day_plan(request: HttpRequest, code: str) -> HttpResponse:
+    """The day's plan of a line (default: tomorrow): propose it from the standard rates, edit a
+    quantity, and confirm as the merchandiser, the workshop or the packing supervisor."""
+    from gendan.production.models import DayPlan
+    from gendan.production.services import plans
+
+    if not request.user.can(p.CONFIRM_PLAN):
+        raise PermissionDenied
+    line = ProductionLine.objects.filter(code=code).first()
+    if line is None:
+        raise Http404
+    raw = request.POST.get("day") or request.GET.get("day")
+    try:
+        day = date.fromisoformat(raw) if raw else timezone.localdate() + timedelta(days=1)
+    except ValueError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        try:
+            if what == "propose":
+                plans.propose_plan(line=code, day=day, actor=request.user)
+            elif what == "edit":
+                plans.edit_plan_item(
+                    line=code,
+                    day=day,
+                    work_order=request.POST.get("work_order", ""),
+                    planned_qty=_int(request.POST.get("planned_qty")),
+                    note=request.POST.get("note", "")[:500],
+                    actor=request.user,
+                )
+            elif what == "confirm":
+                plans.confirm_plan(
+                    line=code, day=day, as_=request.POST.get("as", ""), actor=request.user
+                )
+            else:
+                raise Http404
+        except DomainError as exc:
+            messages.error(request, prices.error_text(exc, request.user))
+        else:
+            messages.success(request, gettext("Saved."))
+        return redirect(f"{request.path}?day={day.isoformat()}")
+    plan = (
+        DayPlan.objects.filter(line=line, day=day)
+        .select_related("merchandiser", "workshop_supervisor", "packing_supervisor")
+        .prefetch_related("items__work_order__order")
+        .first()
+    )
+    confirmations = []
+    if plan is not None:
+        for key, label in (
+            ("merchandiser", gettext("Merchandiser")),
+            ("workshop_supervisor", gettext("Workshop supervisor")),
+            ("packing_supervisor", gettext("Packing supervisor")),
+        ):
+            confirmations.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "who": getattr(plan, key),
+                    "at": getattr(plan, f"{key}_at"),
+                }
+            )
+    context = {"line": line, "day": day, "plan": plan, "confirmations": confirmations}
+    return render(request, "production/day_plan.html", context)

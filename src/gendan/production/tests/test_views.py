@@ -157,3 +157,29 @@ def test_the_lazy_sections_are_the_merchandisers_and_cost_bounded_queries(client
     for _ in range(3):
         behind(world.order(lines=[("FN-101", 20, "300")], to=Status.RELEASED))
     assert _count(client, url) == one
+
+
+def test_the_three_agree_the_day_plan_on_its_page(client, world, released):
+    from gendan.production.models import DayPlan, Post, StaffPost
+
+    StaffPost.objects.create(user=world.users["production"], post=Post.WORKSHOP_SUPERVISOR)
+    StaffPost.objects.create(user=world.users["admin"], post=Post.PACKING_SUPERVISOR)
+    url = reverse("web:production_day_plan", args=["CUT-1"])
+    day = {"day": TODAY.isoformat()}
+    client.force_login(world.users["sales"])
+    assert client.get(url).status_code == 403
+    client.force_login(world.users["merch"])
+    client.post(url, {**day, "what": "propose"})
+    cut = work_orders(released)[0]
+    client.post(url, {**day, "what": "edit", "work_order": cut.number, "planned_qty": "70"})
+    client.post(url, {**day, "what": "confirm", "as": "merchandiser"})
+    response = client.post(url, {**day, "what": "confirm", "as": "workshop_supervisor"}, follow=True)
+    assert "not the" in response.content.decode() or "不是" in response.content.decode()
+    for who, as_ in (("production", "workshop_supervisor"), ("admin", "packing_supervisor")):
+        client.force_login(world.users[who])
+        client.post(url, {**day, "what": "confirm", "as": as_})
+    plan = DayPlan.objects.get()
+    assert plan.confirmed and plan.items.get().planned_qty == 70
+    page = client.get(url + f"?day={TODAY.isoformat()}", headers=EN).content.decode()
+    assert "Confirmed by all three" in page and 'value="70"' in page
+    assert _count(client, url + f"?day={TODAY.isoformat()}") <= 12
