@@ -30,6 +30,7 @@ from gendan.production.errors import Code
 from gendan.production.gates import LAST_STEPS, PENDING
 from gendan.production.models import (
     DailyReport,
+    DayPlan,
     DayPlanItem,
     SlipReason,
     WorkOrder,
@@ -52,14 +53,13 @@ class ReportInput:
 def planned_for(work_order: WorkOrder, day: date) -> int:
     """The day's planned quantity: the work order's item of the line's confirmed day plan, or
     (no confirmed plan) the standard rate x the line's hours that day; never more than what
-    remains. A work order without a line or a standard rate has no plan (0)."""
-    item = (
-        DayPlanItem.objects.filter(work_order=work_order, plan__day=day)
-        .select_related("plan")
-        .first()
-    )
-    if item is not None and item.plan.confirmed:
-        return item.planned_qty
+    remains. A work order without a line or a standard rate, or left out of the confirmed
+    plan, has no plan (0)."""
+    if work_order.line is not None:
+        plan = DayPlan.objects.filter(line=work_order.line, day=day).first()
+        if plan is not None and plan.confirmed:
+            item = DayPlanItem.objects.filter(plan=plan, work_order=work_order).first()
+            return item.planned_qty if item else 0
     if work_order.line is None or not work_order.rate_per_hour:
         return 0
     hours = line_hours(work_order.line, day)

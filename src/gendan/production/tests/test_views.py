@@ -173,7 +173,9 @@ def test_the_three_agree_the_day_plan_on_its_page(client, world, released):
     cut = work_orders(released)[0]
     client.post(url, {**day, "what": "edit", "work_order": cut.number, "planned_qty": "70"})
     client.post(url, {**day, "what": "confirm", "as": "merchandiser"})
-    response = client.post(url, {**day, "what": "confirm", "as": "workshop_supervisor"}, follow=True)
+    response = client.post(
+        url, {**day, "what": "confirm", "as": "workshop_supervisor"}, follow=True
+    )
     assert "not the" in response.content.decode() or "不是" in response.content.decode()
     for who, as_ in (("production", "workshop_supervisor"), ("admin", "packing_supervisor")):
         client.force_login(world.users[who])
