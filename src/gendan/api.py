@@ -36,6 +36,7 @@ from gendan.loading.api import router as loading_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
 from gendan.prices import redact_error_body
+from gendan.production.api import router as production_router
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,7 @@ def mount() -> None:
     api.add_router("/orders", attachments_router)
     api.add_router("/loading", loading_router)
     api.add_router("/exports", exports_router)
+    api.add_router("/production", production_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

@@ -25,6 +25,7 @@ from gendan.orders.entry import LineInput
 from gendan.orders.models import Order
 from gendan.orders.workflow import Status
 from gendan.parties.models import Channel, Communication, CommunicationKind, Contact, Customer
+from gendan.production import demo as production_demo
 
 DEMO_PASSWORD = "gendan-demo"
 USERS = [
@@ -386,7 +387,8 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
             )
     _export_shipment(users, customers[0], today)
     _customer_fax(users)
-    return True, logins
+    production_demo.seed_factory(users, today, password=DEMO_PASSWORD)
+    return True, logins + production_demo.LOGINS
 
 
 def _customer_fax(users: dict[str, User]) -> None:

@@ -6,10 +6,23 @@ class ProductionConfig(AppConfig):
     label = "production"
 
     def ready(self) -> None:
-        from gendan import extensions
-        from gendan.production import sections, services
+        from django.utils.translation import gettext_lazy as _
 
+        from gendan import extensions
+        from gendan.production import gates, permissions, sections, services
+
+        permissions.register()
         sections.register()
+        extensions.add_condition(
+            name="production.work_orders_done",
+            action="complete_production",
+            check=gates.work_orders_done,
+            description=_(
+                "Every last step of the order's work orders is complete, or its notice was "
+                "closed short with a reason."
+            ),
+            app="production",
+        )
         extensions.add_effect(action="release", run=services.on_release, app="production")
         extensions.add_effect(
             action="complete_production", run=services.on_complete, app="production"

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+User = settings.AUTH_USER_MODEL
 
 
 class NoticeStatus(models.TextChoices):
@@ -51,3 +56,320 @@ class ProductionNoticeLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="notice_line_qty_gte_1")
         ]
+
+
+# ---- master data: lines, their calendars and capacities, routings ----------------------------
+
+
+class CompanyHoliday(models.Model):
+    """A day the whole company does not work (the company calendar)."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class ProductionLine(models.Model):
+    """生产线 / 机台: a work centre of a kind (cutting, sewing, packing...) with its calendar:
+    shifts per day x hours per shift, the weekdays it rests (0 = Monday), the company's holidays
+    and its own exceptions (LineCalendarException)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    shifts_per_day = models.PositiveSmallIntegerField(_("shifts per day"), default=1)
+    hours_per_shift = models.DecimalField(
+        _("hours per shift"), max_digits=4, decimal_places=2, default=Decimal("8")
+    )
+    days_off = models.JSONField(_("weekly days off"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shifts_per_day__lte=3), name="production_line_shifts_lte_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_shift__gte=0, hours_per_shift__lte=12),
+                name="production_line_hours_0_12",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class LineCalendarException(models.Model):
+    """A day a line works other hours than its calendar says (0 = closed; overtime on a
+    holiday or a day off is an exception with hours)."""
+
+    line = models.ForeignKey(ProductionLine, on_delete=models.CASCADE, related_name="exceptions")
+    day = models.DateField(_("day"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["line", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "day"], name="line_exception_line_day"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0, hours__lte=24), name="line_exception_hours_0_24"
+            ),
+        ]
+
+
+class LineCapacity(models.Model):
+    """What a line makes of a product family (the product's series) per hour."""
+
+    line = models.ForeignKey(ProductionLine, on_delete=models.CASCADE, related_name="capacities")
+    family = models.CharField(_("product family"), max_length=100)
+    units_per_hour = models.DecimalField(_("units per hour"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["line", "family"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "family"], name="line_capacity_line_family"),
+            models.CheckConstraint(
+                condition=Q(units_per_hour__gt=0), name="line_capacity_rate_gt_0"
+            ),
+        ]
+
+
+class Routing(models.Model):
+    """工艺路线 of a product family: the catalog has no family field, so a routing is keyed by
+    the product's series (Product.series)."""
+
+    family = models.CharField(_("product family (series)"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family"]
+
+    def __str__(self) -> str:
+        return self.name or self.family
+
+
+class RoutingStep(models.Model):
+    """One step of a routing: made on a line of ``line_kind`` at ``rate_per_hour``, or sent out
+    (外发加工) to ``supplier`` for ``lead_time_days``."""
+
+    routing = models.ForeignKey(Routing, on_delete=models.CASCADE, related_name="steps")
+    seq = models.PositiveSmallIntegerField(_("sequence"))
+    name = models.CharField(_("step"), max_length=50)
+    line_kind = models.CharField(_("line kind"), max_length=40, blank=True)
+    rate_per_hour = models.DecimalField(
+        _("standard rate (units/hour)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    outsourced = models.BooleanField(_("outsourced"), default=False)
+    supplier = models.ForeignKey(
+        "parties.Supplier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["routing", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["routing", "seq"], name="routing_step_seq"),
+            models.CheckConstraint(
+                condition=(
+                    Q(outsourced=False, rate_per_hour__gt=0)
+                    & ~Q(line_kind="")
+                    & Q(supplier__isnull=True)
+                )
+                | Q(outsourced=True, supplier__isnull=False, lead_time_days__isnull=False),
+                name="routing_step_in_house_or_outsourced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.name}"
+
+
+# ---- work orders and the daily report ---------------------------------------------------------
+
+
+class WorkOrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CLOSED_SHORT = "closed_short", _("Closed short")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: the step a product without a routing gets: one step, no line kind, no standard rate
+DEFAULT_STEP_NAME = "生产"
+
+
+class WorkOrder(models.Model):
+    """工单: one routing step of one production-notice line. ``good_qty`` is the sum of its
+    daily reports' good quantities (kept on the row under the lock that writes a report)."""
+
+    number = models.CharField(max_length=30, unique=True)
+    notice_line = models.ForeignKey(
+        ProductionNoticeLine, on_delete=models.CASCADE, related_name="work_orders"
+    )
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="work_orders")
+    seq = models.PositiveSmallIntegerField()
+    last = models.BooleanField(default=False)  # the notice line's last step
+    step_name = models.CharField(max_length=50)
+    line_kind = models.CharField(max_length=40, blank=True)
+    rate_per_hour = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    outsourced = models.BooleanField(default=False)
+    routed = models.BooleanField(default=True)  # False: the default step of an unrouted product
+    line = models.ForeignKey(
+        ProductionLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_orders"
+    )
+    quantity = models.PositiveIntegerField()
+    good_qty = models.PositiveIntegerField(default=0)
+    defect_qty = models.PositiveIntegerField(default=0)
+    scrap_qty = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "notice_line", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice_line", "seq"], name="work_order_line_seq"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="work_order_qty_gte_1"),
+            models.CheckConstraint(
+                condition=Q(good_qty__lte=models.F("quantity")), name="work_order_good_lte_qty"
+            ),
+        ]
+        indexes = [models.Index(fields=["line", "status"], name="work_order_line_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.good_qty
+
+
+class SlipReason(models.TextChoices):
+    """The source's seven reasons a day fell short of its plan."""
+
+    PLAN_ERROR = "plan_error", _("Plan error (原计划错误)")
+    MACHINE = "machine", _("Machine breakdown (机器设备故障)")
+    MATERIAL = "material", _("Material late (材料没跟上)")
+    QUALITY = "quality", _("High defect or scrap rate (不良率和报废率过高)")
+    URGENT = "urgent", _("Urgent insertion (临时工作或特急订单)")
+    UPSTREAM = "upstream", _("Upstream delay (前制程延误)")
+    STAFFING = "staffing", _("Staffing (员工因素)")
+
+
+class DailyReport(models.Model):
+    """生产日报表: one work order's day. A correction changes the row; its history keeps
+    every earlier version (who, when, what)."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="reports")
+    day = models.DateField(_("day"))
+    good_qty = models.PositiveIntegerField(_("good"))
+    defect_qty = models.PositiveIntegerField(_("defects"), default=0)
+    scrap_qty = models.PositiveIntegerField(_("scrap"), default=0)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    planned_qty = models.PositiveIntegerField(_("planned"), default=0)
+    slip_reason = models.CharField(
+        _("slip reason"), max_length=12, choices=SlipReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "day"], name="daily_report_wo_day"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0, hours__lte=24), name="daily_report_hours_0_24"
+            ),
+        ]
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.planned_qty - self.good_qty)
+
+
+class NoticeClosure(models.Model):
+    """A production notice closed short: what was not made, why, by whom (the merchandiser then
+    decides: produce more, ship short with the salesperson's consent, or take from stock)."""
+
+    notice = models.OneToOneField(
+        ProductionNotice, on_delete=models.CASCADE, related_name="closure"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    shortfall = models.JSONField(default=dict)  # work order number -> units not made
+    closed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(default=timezone.now)
+
+
+# ---- the day's plan -------------------------------------------------------------------------
+
+
+class DayPlan(models.Model):
+    """第二天的具体工作计划 of one line: proposed from the standard rates and the line's hours,
+    confirmed by the merchandiser, the workshop supervisor and the packing supervisor."""
+
+    line = models.ForeignKey(ProductionLine, on_delete=models.CASCADE, related_name="plans")
+    day = models.DateField(_("day"))
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    merchandiser = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merchandiser_at = models.DateTimeField(null=True, blank=True)
+    workshop_supervisor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    workshop_supervisor_at = models.DateTimeField(null=True, blank=True)
+    packing_supervisor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    packing_supervisor_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "line"]
+        constraints = [models.UniqueConstraint(fields=["line", "day"], name="day_plan_line_day")]
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(
+            self.merchandiser_at and self.workshop_supervisor_at and self.packing_supervisor_at
+        )
+
+
+class DayPlanItem(models.Model):
+    plan = models.ForeignKey(DayPlan, on_delete=models.CASCADE, related_name="items")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="plan_items")
+    planned_qty = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["plan", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "work_order"], name="day_plan_item_wo"),
+        ]
+
+
+class Post(models.TextChoices):
+    PLANNER = "planner", _("Production planner (生产计划)")
+    WORKSHOP_SUPERVISOR = "workshop_supervisor", _("Workshop supervisor (生产主任)")
+    PACKING_SUPERVISOR = "packing_supervisor", _("Packing supervisor (包装主任)")
+
+
+class StaffPost(models.Model):
+    """The post a production user holds (the roles of accounts are fixed there; the posts of
+    production are production's own): it says who confirms a day plan for the workshop and
+    who for packing."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="production_post")
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)

@@ -1,15 +1,21 @@
-"""The Today section production contributes: the production notices still open."""
+"""What production contributes to Today, the cockpit and the navigation: the open production
+notices (production), the work orders behind plan and those with no report yesterday (the
+merchandiser's orders in production), and the cockpit's plan-against-actual chart."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gendan import extensions
+from gendan import charts, extensions
 from gendan.extensions import SectionData
 from gendan.orders.selectors import visible_orders
+from gendan.orders.workflow import BEFORE_RELEASE
+from gendan.production import permissions as p
+from gendan.production import selectors
 from gendan.production.models import NoticeStatus, ProductionNotice
 
 
@@ -24,8 +30,61 @@ def open_notices(actor: Any, today: date, limit: int, request: Any = None) -> Se
     return SectionData.page(qs, limit)
 
 
+#: Today's page draws these two sections after it has loaded (htmx, from
+#: ``production_today_section``): the page's own query count is pinned, and they cost their
+#: queries in their own request instead
+LAZY = ("production_behind_plan", "production_no_report")
+
+
+def _lazy(key: str) -> SectionData:
+    return SectionData(count=0, extra={"lazy": True, "key": key})
+
+
+def behind_plan(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """Three queries at most (one when none of the actor's orders is on the floor)."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_behind_plan")
+    if not selectors.on_the_floor(actor, request):
+        return SectionData(count=0)
+    count, rows = selectors.behind_plan(actor, today, limit)
+    return SectionData(count=count, rows=rows)
+
+
+def no_report_yesterday(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """Three queries at most (one when none of the actor's orders is on the floor)."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_no_report")
+    if not selectors.on_the_floor(actor, request):
+        return SectionData(count=0)
+    count, rows = selectors.silent_yesterday(actor, today, limit)
+    return SectionData(count=count, rows=rows)
+
+
+def plan_against_actual(order: Any, user: Any) -> dict[str, Any] | None:
+    """Per step: ordered, planned to date, good so far (two queries; none before release)."""
+    if order.status in BEFORE_RELEASE:
+        return None
+    progress = selectors.progress_of(order)
+    if not progress.steps:
+        return None
+    labels = [s.name for s in progress.steps]
+    svg = charts.bar(
+        title=gettext("Plan against actual per step"),
+        description=gettext("Ordered, planned to date and good so far, per routing step."),
+        x_labels=labels,
+        series=[
+            charts.Series(gettext("Ordered"), [s.quantity for s in progress.steps]),
+            charts.Series(gettext("Planned to date"), [s.planned for s in progress.steps]),
+            charts.Series(gettext("Good"), [s.good for s in progress.steps]),
+        ],
+        height=280,
+    )
+    return {"progress": progress, "svg": svg}
+
+
 def register() -> None:
-    extensions.add_today_section(
+    add = extensions.add_today_section
+    add(
         key="production_notices",
         title=_("Production notices"),
         description=_("Released orders whose goods are still to be made."),
@@ -34,4 +93,42 @@ def register() -> None:
         template="production/_section_notices.html",
         app="production",
         order=10,
+    )
+    add(
+        key="production_behind_plan",
+        title=_("Behind plan"),
+        description=_(
+            "Work orders of your orders in production whose reports fell short of plan in the "
+            "last two weeks: how much, since when, the reason given."
+        ),
+        roles={"merchandiser"},
+        build=behind_plan,
+        template="production/_section_behind.html",
+        app="production",
+        order=15,
+    )
+    add(
+        key="production_no_report",
+        title=_("No report yesterday"),
+        description=_("Work orders on the floor whose line worked yesterday and sent no report."),
+        roles={"merchandiser"},
+        build=no_report_yesterday,
+        template="production/_section_silent.html",
+        app="production",
+        order=16,
+    )
+    extensions.add_cockpit_panel(
+        key="production_progress",
+        title=_("Production: plan against actual"),
+        build=plan_against_actual,
+        template="production/_panel_progress.html",
+        app="production",
+        order=30,
+    )
+    extensions.add_nav_entry(
+        label=_("Production"),
+        url_name="web:production_home",
+        perms=(p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN),
+        app="production",
+        order=60,
     )

@@ -1,4 +1,7 @@
-"""The production notice (生产通知单). The full production module comes in a later issue."""
+"""The production notice (生产通知单) and what production does in the order's life.
+
+The work orders, the daily report and the master data have their own modules
+(``workorders``, ``reports``, ``masterdata``); this one keeps the notice and the effects."""
 
 from __future__ import annotations
 
@@ -10,7 +13,15 @@ from gendan.accounts.guards import step
 from gendan.inventory import services as inventory
 from gendan.numbering.services import next_number
 from gendan.orders.models import OrderLine
-from gendan.production.models import NoticeStatus, ProductionNotice, ProductionNoticeLine
+from gendan.production.gates import LAST_STEPS
+from gendan.production.models import (
+    NoticeStatus,
+    ProductionNotice,
+    ProductionNoticeLine,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from gendan.production.services.workorders import finish_work_orders, issue_work_orders
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import history_row, record, write_history
 
@@ -22,7 +33,7 @@ def issue_notice(*, order: Any, quantities: dict[Any, int], actor: Any) -> Produ
     if not wanted:
         return None
     notice = ProductionNotice.objects.create(number=next_number("PN"), order=order, issued_by=actor)
-    ProductionNoticeLine.objects.bulk_create(
+    notice.issued_lines = ProductionNoticeLine.objects.bulk_create(  # type: ignore[attr-defined]
         ProductionNoticeLine(notice=notice, line=line, quantity=qty) for line, qty in wanted.items()
     )
     record(
@@ -38,7 +49,9 @@ def issue_notice(*, order: Any, quantities: dict[Any, int], actor: Any) -> Produ
 
 
 @step
-def complete_notices(*, order: Any, actor: Any, lines: list[Any] | None = None) -> list[str]:
+def complete_notices(
+    *, order: Any, actor: Any, lines: list[Any] | None = None, last_steps: list[Any] | None = None
+) -> list[str]:
     """Mark the order's issued notices done; the goods enter stock reserved for their lines.
     ``lines`` are the order's lines when the caller holds them (the step's context): their
     produced quantities are written in one UPDATE and their history in one INSERT."""
@@ -50,7 +63,13 @@ def complete_notices(*, order: Any, actor: Any, lines: list[Any] | None = None) 
     if not notices:
         return []
     by_id = {line.pk: line for line in (order.lines.all() if lines is None else lines)}
-    made = [(by_id[nl.line_id], nl.quantity) for notice in notices for nl in notice.lines.all()]
+    last_good = finish_work_orders(order=order, actor=actor, last=last_steps)
+    made = [
+        (by_id[nl.line_id], last_good.get(nl.pk, nl.quantity))
+        for notice in notices
+        for nl in notice.lines.all()
+    ]
+    made = [(line, quantity) for line, quantity in made if quantity > 0]
     inventory.receive_produced(made=made, actor=actor)
     changed = {}
     for line, quantity in made:
@@ -75,6 +94,9 @@ def complete_notices(*, order: Any, actor: Any, lines: list[Any] | None = None) 
 
 @step
 def cancel_notices(*, order: Any, actor: Any) -> int:
+    WorkOrder.objects.filter(order=order, status=WorkOrderStatus.OPEN).update(
+        status=WorkOrderStatus.CANCELLED
+    )
     return ProductionNotice.objects.filter(order=order, status=NoticeStatus.ISSUED).update(
         status=NoticeStatus.CANCELLED
     )
@@ -87,6 +109,8 @@ def on_release(step: Any) -> dict[str, Any]:
     """Release: what stock does not cover becomes a production notice; nothing to make means
     production is done at once."""
     notice = issue_notice(order=step.order, quantities=step.data["unreserved"], actor=step.actor)
+    if notice is not None:
+        issue_work_orders(notice=notice, actor=step.actor)
     if notice is None:
         order = step.order
         order.production_done_at = order.released_at
@@ -96,7 +120,11 @@ def on_release(step: Any) -> dict[str, Any]:
 
 
 def on_complete(step: Any) -> dict[str, Any]:
-    return {"notices": complete_notices(order=step.order, actor=step.actor, lines=step.ctx.lines)}
+    last_steps = getattr(step.ctx, LAST_STEPS, None)  # read by the gate in this transition
+    done = complete_notices(
+        order=step.order, actor=step.actor, lines=step.ctx.lines, last_steps=last_steps
+    )
+    return {"notices": done}
 
 
 def on_cancel(step: Any) -> dict[str, Any]:

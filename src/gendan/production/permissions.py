@@ -1,0 +1,57 @@
+"""Production's named permissions and event kinds (declared through gendan.extensions).
+
+The roles are accounts' (the production role holds these); who of production is the planner,
+the workshop supervisor or the packing supervisor is production's own record (StaffPost)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from gendan import extensions
+
+MANAGE_LINES = "manage_production_lines"
+REPORT = "report_production"
+CLOSE_SHORT = "close_notice_short"
+CONFIRM_PLAN = "confirm_day_plan"
+
+#: event kinds
+WORK_ORDERS_ISSUED = "production.work_orders_issued"
+REPORTED = "production.reported"
+REPORT_CORRECTED = "production.report_corrected"
+SLIP = "production.slip"
+CLOSED_SHORT = "production.closed_short"
+MASTER_DATA = "production.master_data"
+PLAN_PROPOSED = "production.plan_proposed"
+PLAN_CONFIRMED = "production.plan_confirmed"
+
+
+def register() -> None:
+    add = extensions.add_permission
+    add(
+        code=MANAGE_LINES,
+        label=_("Edit production lines, calendars and routings"),
+        roles={"production"},
+        app="production",
+    )
+    add(code=REPORT, label=_("Report daily production"), roles={"production"}, app="production")
+    add(
+        code=CLOSE_SHORT,
+        label=_("Close a production notice short"),
+        roles={"production"},
+        app="production",
+    )
+    add(
+        code=CONFIRM_PLAN,
+        label=_("Propose and confirm the day's production plan"),
+        roles={"production", "merchandiser"},
+        app="production",
+    )
+    kind = extensions.add_event_kind
+    kind(code=WORK_ORDERS_ISSUED, label=_("Work orders issued"), app="production")
+    kind(code=REPORTED, label=_("Production reported"), app="production")
+    kind(code=REPORT_CORRECTED, label=_("Production report corrected"), app="production")
+    kind(code=SLIP, label=_("Slip reason recorded"), app="production")
+    kind(code=CLOSED_SHORT, label=_("Production notice closed short"), app="production")
+    kind(code=MASTER_DATA, label=_("Production master data changed"), app="production")
+    kind(code=PLAN_PROPOSED, label=_("Day plan proposed"), app="production")
+    kind(code=PLAN_CONFIRMED, label=_("Day plan confirmed"), app="production")

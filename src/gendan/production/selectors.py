@@ -1,0 +1,274 @@
+"""Reads of production that pages and the API share, each in a bounded number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR
+from typing import Any
+
+from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+
+from gendan.orders.selectors import visible_orders
+from gendan.orders.workflow import Status
+from gendan.production.calendars import calendar_facts, hours_on
+from gendan.production.models import (
+    DailyReport,
+    DayPlan,
+    DayPlanItem,
+    ProductionLine,
+    Routing,
+    RoutingStep,
+    SlipReason,
+    WorkOrder,
+    WorkOrderStatus,
+)
+
+
+def lines() -> QuerySet[ProductionLine]:
+    return ProductionLine.objects.prefetch_related("capacities", "exceptions").order_by("code")
+
+
+def routings() -> QuerySet[Routing]:
+    return Routing.objects.prefetch_related(
+        Prefetch("steps", queryset=RoutingStep.objects.select_related("supplier").order_by("seq"))
+    ).order_by("family")
+
+
+def work_orders_for(actor: Any) -> QuerySet[WorkOrder]:
+    """Work orders of the orders the actor sees."""
+    return WorkOrder.objects.filter(order__in=visible_orders(actor).values("pk")).select_related(
+        "order", "line", "notice_line__line__product"
+    )
+
+
+@dataclass
+class FloorRow:
+    """One work order on the phone page: what is planned today, what was reported."""
+
+    work_order: WorkOrder
+    planned: int
+    report: DailyReport | None
+    predecessor_good: int | None  # None for the first step
+
+
+def floor(line: ProductionLine, day: date) -> list[FloorRow]:
+    """The line's open work orders with the day's plan and report: five queries whatever the
+    number of work orders."""
+    wos = list(
+        WorkOrder.objects.filter(line=line, status=WorkOrderStatus.OPEN, routed=True)
+        .select_related("order__customer", "notice_line__line__product")
+        .prefetch_related(
+            Prefetch("reports", queryset=DailyReport.objects.filter(day=day), to_attr="day_reports")
+        )
+        .order_by("order__delivery_date", "pk")
+    )
+    predecessors = {
+        (nl, seq): good
+        for nl, seq, good in WorkOrder.objects.filter(
+            notice_line_id__in={w.notice_line_id for w in wos}
+        ).values_list("notice_line_id", "seq", "good_qty")
+    }
+    planned = planned_map(wos, line, day)
+    return [
+        FloorRow(
+            work_order=w,
+            planned=planned.get(w.pk, 0),
+            report=w.day_reports[0] if w.day_reports else None,
+            predecessor_good=predecessors.get((w.notice_line_id, w.seq - 1)),
+        )
+        for w in wos
+    ]
+
+
+def planned_map(wos: Sequence[Any], line: ProductionLine, day: date) -> dict[int, int]:
+    """Per work order, the day's planned quantity (the confirmed plan, else rate x hours; never
+    more than remains before that day's report)."""
+    plan = DayPlan.objects.filter(line=line, day=day).first()
+    if plan is not None and plan.confirmed:
+        return dict(
+            DayPlanItem.objects.filter(plan=plan).values_list("work_order_id", "planned_qty")
+        )
+    holidays, exceptions = calendar_facts([line], day, day)
+    hours = hours_on(line, day, holidays=holidays, exceptions=exceptions)
+    out = {}
+    for w in wos:
+        if not w.rate_per_hour:
+            continue
+        reported = w.day_reports[0].good_qty if getattr(w, "day_reports", None) else 0
+        standard = int((w.rate_per_hour * hours).to_integral_value(rounding=ROUND_FLOOR))
+        out[w.pk] = max(0, min(standard, w.remaining + reported))
+    return out
+
+
+@dataclass
+class StepProgress:
+    seq: int
+    name: str
+    quantity: int
+    good: int
+    planned: int  # planned to date: the sum of the days' plans reported against
+    defects: int
+    scrap: int
+    outsourced: bool = False
+
+    @property
+    def behind(self) -> int:
+        return max(0, self.planned - self.good)
+
+
+@dataclass
+class OrderProgress:
+    steps: list[StepProgress] = field(default_factory=list)
+    closed_short: bool = False
+
+
+def progress_of(order: Any) -> OrderProgress:
+    """Plan against actual per step of the order (its notice lines added up): two queries."""
+    steps: dict[int, StepProgress] = {}
+    closed = False
+    for wo in WorkOrder.objects.filter(order=order, routed=True).order_by("seq", "pk"):
+        if wo.status == WorkOrderStatus.CANCELLED:
+            continue
+        closed = closed or wo.status == WorkOrderStatus.CLOSED_SHORT
+        s = steps.setdefault(
+            wo.seq, StepProgress(wo.seq, wo.step_name, 0, 0, 0, 0, 0, wo.outsourced)
+        )
+        s.quantity += wo.quantity
+        s.good += wo.good_qty
+        s.defects += wo.defect_qty
+        s.scrap += wo.scrap_qty
+    planned = (
+        DailyReport.objects.filter(work_order__order=order, work_order__routed=True)
+        .values("work_order__seq")
+        .annotate(planned=Sum("planned_qty"))
+    )
+    for row in planned:
+        if row["work_order__seq"] in steps:
+            steps[row["work_order__seq"]].planned = row["planned"] or 0
+    return OrderProgress(steps=[steps[k] for k in sorted(steps)], closed_short=closed)
+
+
+@dataclass
+class Behind:
+    order: str
+    customer: str
+    work_order: str
+    step: str
+    good: int
+    quantity: int
+    short: int
+    since: date
+    reason: str
+    reason_label: str
+    note: str
+
+
+def behind_plan(actor: Any, today: date, limit: int, *, days: int = 14) -> tuple[int, list[Behind]]:
+    """Open work orders of the actor's orders in production whose reports of the last ``days``
+    fell short of plan: how much in all, since when, the last reason given. Two queries."""
+    start = today - timedelta(days=days)
+    short_days = DailyReport.objects.filter(day__gte=start, good_qty__lt=F("planned_qty"))
+    last = short_days.filter(work_order=OuterRef("work_order")).order_by("-day")
+    shorts = (
+        short_days.filter(
+            work_order__status=WorkOrderStatus.OPEN,
+            work_order__order__status=Status.RELEASED,
+            work_order__order__in=_mine(actor),
+        )
+        .values("work_order")
+        .annotate(
+            short=Sum(F("planned_qty") - F("good_qty")),
+            since=Min("day"),
+            reason=Subquery(last.values("slip_reason")[:1]),
+            note=Subquery(last.values("note")[:1]),
+        )
+        .values(
+            "work_order",
+            "short",
+            "since",
+            "reason",
+            "note",
+            "work_order__number",
+            "work_order__step_name",
+            "work_order__good_qty",
+            "work_order__quantity",
+            "work_order__order__number",
+            "work_order__order__customer__name",
+        )
+        .order_by("since", "work_order")
+    )
+    count = shorts.count()
+    page = list(shorts[:limit]) if count else []
+    labels = dict(SlipReason.choices)
+    return count, [
+        Behind(
+            order=row["work_order__order__number"],
+            customer=row["work_order__order__customer__name"],
+            work_order=row["work_order__number"],
+            step=row["work_order__step_name"],
+            good=row["work_order__good_qty"],
+            quantity=row["work_order__quantity"],
+            short=row["short"],
+            since=row["since"],
+            reason=row["reason"] or "",
+            reason_label=str(labels.get(row["reason"], "")),
+            note=row["note"] or "",
+        )
+        for row in page
+    ]
+
+
+def on_the_floor(actor: Any, request: Any = None) -> bool:
+    """Whether any order the actor follows has open routed work orders (one query, asked once
+    per request: Today's production sections stay away at that cost when there are none)."""
+    memo = getattr(request, "_production_on_the_floor", None)
+    if memo is not None:
+        return bool(memo)
+    found = WorkOrder.objects.filter(
+        status=WorkOrderStatus.OPEN,
+        routed=True,
+        order__status=Status.RELEASED,
+        order__in=_mine(actor),
+    ).exists()
+    if request is not None:
+        request._production_on_the_floor = found
+    return found
+
+
+def _mine(actor: Any) -> Any:
+    """The orders the actor follows as their merchandiser."""
+    return visible_orders(actor).filter(merchandiser=actor).values("pk")
+
+
+def silent_yesterday(actor: Any, today: date, limit: int) -> tuple[int, list[WorkOrder]]:
+    """Work orders on the floor (first step, or started) whose line worked yesterday and that
+    have no report for yesterday. Two queries."""
+    yesterday = today - timedelta(days=1)
+    qs = (
+        WorkOrder.objects.filter(
+            status=WorkOrderStatus.OPEN,
+            routed=True,
+            outsourced=False,
+            line__isnull=False,
+            order__status=Status.RELEASED,
+            order__in=_mine(actor),
+        )
+        .exclude(reports__day=yesterday)
+        .filter(Q(seq=1) | Q(good_qty__gt=0))
+        .select_related("order__customer", "line")
+        .order_by("order__delivery_date", "pk")
+    )
+    candidates = list(qs)
+    if not candidates:
+        return 0, []
+    line_set = {w.line for w in candidates if w.line is not None}
+    holidays, exceptions = calendar_facts(line_set, yesterday, yesterday)
+    rows = [
+        w
+        for w in candidates
+        if w.line is not None
+        and hours_on(w.line, yesterday, holidays=holidays, exceptions=exceptions) > 0
+    ]
+    return len(rows), rows[:limit]
