@@ -89,6 +89,7 @@ class Seeded:
     attachments: list[int] = field(default_factory=list)
     notifications: list[int] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # the keys of Excel uploads (merch's)
+    lines: list[str] = field(default_factory=list)  # production lines (their codes)
 
 
 @dataclass
@@ -202,6 +203,12 @@ def seed(world: Any) -> Seeded:
         order=deposit.number,
         follow_up_on=today,
     )
+    # a production line, so the floor's phone page and the day's plan have one to show
+    from gendan.production.services import masterdata as production_masterdata
+
+    floor_line = production_masterdata.create_line(
+        code="CRAWL-1", name="包装一线", kind="packing", days_off=[], actor=u["production"]
+    )
     orders = [o.number for o in (cod, deposit, balance, credit, shipped, held, draft)]
     orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
     orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
@@ -254,6 +261,7 @@ def seed(world: Any) -> Seeded:
         communications=[comm.pk],
         plans=list(LoadingPlan.objects.values_list("number", flat=True)),
         sentinels=sentinels,
+        lines=[floor_line.code],
     )
 
 
@@ -356,6 +364,12 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             kwargs += [{"number": n, "kind": "proforma_invoice", "doc": n} for n in s.orders]
         elif name.startswith("customer"):
             kwargs = [{"code": c} for c in s.customers]
+        elif name in ("production_floor", "production_day_plan"):
+            kwargs = [{"code": c} for c in s.lines]
+        elif name == "production_today_section":
+            from gendan.production.sections import LAZY
+
+            kwargs = [{"key": k} for k in sorted(LAZY)]
         elif name.startswith("product"):
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
@@ -464,6 +478,21 @@ API_WRITES_NOT_SENT = {
     ("POST", "/api/v1/loading/plans/{number}/counts"): "carton counts",
     ("POST", "/api/v1/loading/plans/{number}/scans"): "carton counts",
     ("POST", "/api/v1/loading/counting-errors"): "read back by GET /loading/counting-errors",
+    # production's records hold quantities, hours and dates, never an amount
+    ("POST", "/api/v1/production/lines"): "production master data, no amounts",
+    ("PATCH", "/api/v1/production/lines/{code}"): "as POST /production/lines",
+    ("PUT", "/api/v1/production/lines/{code}/exceptions/{day}"): "a line's working day",
+    ("PUT", "/api/v1/production/lines/{code}/capacities/{family}"): "units per hour",
+    ("PUT", "/api/v1/production/holidays/{day}"): "the company calendar",
+    ("PUT", "/api/v1/production/routings/{family}"): "steps and standard rates",
+    ("POST", "/api/v1/production/reports"): "quantities and hours; answers the report as "
+    "GET /production/orders/{number}/progress reads it",
+    ("PUT", "/api/v1/production/reports/{work_order}/{day}"): "as POST /production/reports",
+    ("POST", "/api/v1/production/notices/{number}/close-short"): "quantities and a reason",
+    ("POST", "/api/v1/production/plans/{line}/{day}/propose"): "planned quantities, read back by "
+    "GET /production/plans/{line}/{day}",
+    ("PUT", "/api/v1/production/plans/{line}/{day}/items/{work_order}"): "as propose",
+    ("POST", "/api/v1/production/plans/{line}/{day}/confirm"): "as propose",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -522,6 +551,10 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/products/{code}": [{"code": c} for c in s.products],
         "/loading/plans/{number}": [{"number": n} for n in s.plans],
         "/orders/import/{key}": [{"key": k} for k in s.imports],
+        "/production/orders/{number}": [{"number": n} for n in s.orders],
+        "/production/plans/{line}": [
+            {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
+        ],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
@@ -673,6 +706,7 @@ def test_every_page_is_crawled():
         attachments=[1],
         notifications=[1],
         imports=["00000000-0000-0000-0000-000000000001"],
+        lines=["CRAWL-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
