@@ -97,9 +97,20 @@ def _line(code: str) -> ProductionLine:
     return line
 
 
-@router.get("/lines", response={200: list[ProductionLineOut], **errors()})
-def list_lines(request: HttpRequest):
-    return [line_out(line) for line in selectors.lines()]
+class ProductionLinePage(Schema):
+    items: list[ProductionLineOut]
+    next_cursor: str | None
+
+
+@router.get("/lines", response={200: ProductionLinePage, **errors()})
+def list_lines(
+    request: HttpRequest,
+    after: str | None = Query(None, max_length=20, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """The production lines by code, a page at a time (as every list of the API)."""
+    rows, cursor = page_by_key(selectors.lines(), key="code", after=after, limit=limit)
+    return {"items": [line_out(line) for line in rows], "next_cursor": cursor}
 
 
 @router.post("/lines", response={201: ProductionLineOut, **errors(403)})
@@ -203,10 +214,20 @@ def routing_out(routing: Routing) -> dict[str, Any]:
     }
 
 
-@router.get("/routings", response={200: list[RoutingOut], **errors()})
-def list_routings(request: HttpRequest):
+class RoutingPage(Schema):
+    items: list[RoutingOut]
+    next_cursor: str | None
+
+
+@router.get("/routings", response={200: RoutingPage, **errors()})
+def list_routings(
+    request: HttpRequest,
+    after: str | None = Query(None, max_length=100, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
     """The routings, keyed by product family: the products' series (the catalog's field)."""
-    return [routing_out(r) for r in selectors.routings()]
+    rows, cursor = page_by_key(selectors.routings(), key="family", after=after, limit=limit)
+    return {"items": [routing_out(r) for r in rows], "next_cursor": cursor}
 
 
 @router.put("/routings/{family}", response={200: RoutingOut, **errors(403)})

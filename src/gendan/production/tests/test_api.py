@@ -88,7 +88,8 @@ def test_a_routing_is_saved_with_an_outsourced_step(api, world):
     status, error = api("production", "PUT", "/routings/客厅系列", {"steps": bad})
     assert (status, error["details"]["field"]) == (422, "steps[1]")
     _, routings = api("merch", "GET", "/routings")
-    assert [s["name"] for s in routings[0]["steps"]] == ["开料", "喷漆"]  # unchanged
+    assert routings["next_cursor"] is None
+    assert [s["name"] for s in routings["items"][0]["steps"]] == ["开料", "喷漆"]  # unchanged
 
 
 def test_a_shortfall_without_a_reason_is_refused_then_accepted_with_one(api, released):
