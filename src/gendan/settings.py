@@ -255,6 +255,13 @@ GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
 # the record of job runs.
 GENDAN_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("GENDAN_TASK_RESULTS_KEEP_DAYS", "14"))
 GENDAN_JOB_RUNS_KEEP_DAYS = int(os.environ.get("GENDAN_JOB_RUNS_KEEP_DAYS", "365"))
+# The first-article gate (首件): a work order's first step needs the salesperson's approval of a
+# sample before mass production is reported beyond the sample, for a new customer, a new product,
+# or a line quantity above GENDAN_FIRST_ARTICLE_QUANTITY; the merchandiser's Today lists samples
+# waiting longer than GENDAN_FIRST_ARTICLE_WAIT_HOURS.
+GENDAN_FIRST_ARTICLE_QUANTITY = int(os.environ.get("GENDAN_FIRST_ARTICLE_QUANTITY", "5000"))
+GENDAN_FIRST_ARTICLE_SAMPLE_QTY = int(os.environ.get("GENDAN_FIRST_ARTICLE_SAMPLE_QTY", "10"))
+GENDAN_FIRST_ARTICLE_WAIT_HOURS = int(os.environ.get("GENDAN_FIRST_ARTICLE_WAIT_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

@@ -25,7 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gendan.accounts.guards import verb
+from gendan.accounts.guards import step, verb
 from gendan.accounts.models import User
 from gendan.attachments import access, filetypes, images
 from gendan.attachments.errors import Code
@@ -101,6 +101,17 @@ def _check(stream: IO[bytes], name: str, size: int | None) -> filetypes.FileKind
     return kind
 
 
+def check_file(file: IO[bytes] | None, name: str = "") -> None:
+    """Refuse a file ``attach_file`` would refuse (size, kind, name), before anything is
+    written: a verb that attaches several files after its own write checks them all first."""
+    if file is None:
+        raise invalid(Code.NO_FILE, gettext("Choose a file to attach."), field="file")
+    name = _clean_name(name or getattr(file, "name", "") or "file")
+    _check(file, name, getattr(file, "size", None))
+    _digest(file)
+    file.seek(0)
+
+
 def _digest(stream: IO[bytes]) -> tuple[str, int]:
     """SHA-256 and the real size, read in chunks; stops at the limit (a size that lied)."""
     stream.seek(0)
@@ -132,6 +143,16 @@ def attach_file(
 ) -> Attachment:
     """Attach a file to the record ``key`` of ``model`` ("orders.order", an order number), which
     the actor must be allowed to see; a timeline event tells of it."""
+    return store_attachment(actor=actor, model=model, key=key, file=file, name=name)
+
+
+@step
+def store_attachment(
+    *, actor: User, model: str, key: str, file: IO[bytes] | None, name: str = ""
+) -> Attachment:
+    """What ``attach_file`` does, for a verb of another app that checked its own permission
+    (a first-article sample's photos are production's to send, and production attaches no
+    other file). The record must still be one the actor may see; the same checks hold."""
     if file is None:
         raise invalid(Code.NO_FILE, gettext("Choose a file to attach."), field="file")
     name = _clean_name(name or getattr(file, "name", "") or "file")

@@ -528,3 +528,9 @@ class DayPlanConfirmIn(Schema):
 def confirm_plan(request: HttpRequest, line: str, day: date, data: DayPlanConfirmIn):
     plan = plans.confirm_plan(line=line, day=day, as_=data.as_, actor=caller(request))
     return plan_out(plan)
+
+
+# the first article's endpoints live in their own module, under the same prefix
+from gendan.production.api_first_articles import router as first_articles_router  # noqa: E402
+
+router.add_router("", first_articles_router)

@@ -28,3 +28,19 @@ class ProductionConfig(AppConfig):
             action="complete_production", run=services.on_complete, app="production"
         )
         extensions.add_effect(action="cancel", run=services.on_cancel, app="production")
+        self.register_attachments()
+
+    def register_attachments(self) -> None:
+        from gendan.attachments import access
+        from gendan.production.services import first_articles
+
+        access.register(
+            model=first_articles.SAMPLE_MODEL,
+            lookup=first_articles.sample_for,
+            key_of=lambda sample: sample.number,
+            timeline=lambda sample: {
+                "order": sample.first_article.order,
+                "customer": sample.first_article.order.customer,
+            },
+            url=first_articles.sample_url,
+        )

@@ -21,3 +21,7 @@ class Code:
     DUPLICATE = "production_duplicate"
     PLAN_CONFIRMED = "production_plan_confirmed"
     WRONG_POST = "production_wrong_post"
+    FIRST_ARTICLE_PENDING = "production_first_article_pending"
+    FIRST_ARTICLE_STATE = "production_first_article_state"
+    FIRST_ARTICLE_NO_PHOTO = "production_first_article_no_photo"
+    NOT_THE_SALESPERSON = "production_not_the_salesperson"

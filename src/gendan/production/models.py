@@ -373,3 +373,99 @@ class StaffPost(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="production_post")
     post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+
+
+# ---- the first article (首件 / 生产小样) -------------------------------------------------------
+
+
+class FirstArticleCause(models.TextChoices):
+    NEW_CUSTOMER = "new_customer", _("New customer")
+    NEW_PRODUCT = "new_product", _("New product")
+    LARGE_QUANTITY = "large_quantity", _("Large quantity")
+
+
+class FirstArticleStatus(models.TextChoices):
+    AWAITING_SAMPLE = "awaiting_sample", _("Sample to submit")
+    SUBMITTED = "submitted", _("Waiting for the salesperson")
+    REJECTED = "rejected", _("Rejected: back to production")
+    APPROVED = "approved", _("Approved")
+
+
+class FirstArticle(models.Model):
+    """The first-article gate of a work order's first step, decided when the work order is
+    issued (a new customer, a new product, a large quantity): until the order's salesperson
+    approves a sample, no more than ``sample_qty`` of the step may be reported."""
+
+    work_order = models.OneToOneField(
+        WorkOrder, on_delete=models.CASCADE, related_name="first_article"
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="first_articles"
+    )
+    causes = models.JSONField(default=list)
+    sample_qty = models.PositiveIntegerField(_("sample quantity"))
+    status = models.CharField(
+        max_length=16,
+        choices=FirstArticleStatus.choices,
+        default=FirstArticleStatus.AWAITING_SAMPLE,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)  # of the latest sample
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="first_article_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}"
+
+    @property
+    def open(self) -> bool:
+        return self.status != FirstArticleStatus.APPROVED
+
+    @property
+    def cause_labels(self) -> list[str]:
+        labels = dict(FirstArticleCause.choices)
+        return [str(labels.get(c, c)) for c in self.causes]
+
+
+class FirstArticleSample(models.Model):
+    """One sample submitted for a first article (a second one follows a rejection): who sent it
+    and when, its note and photos (attachments, keyed by ``number``), and the salesperson's
+    decision: approved, or rejected with the deviation (what is wrong)."""
+
+    first_article = models.ForeignKey(
+        FirstArticle, on_delete=models.CASCADE, related_name="samples"
+    )
+    number = models.CharField(max_length=40, unique=True)  # <work order>-S<round>
+    round = models.PositiveSmallIntegerField()
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[
+            (FirstArticleStatus.APPROVED, _("Approved")),
+            (FirstArticleStatus.REJECTED, _("Rejected")),
+        ],
+    )
+    decision_note = models.CharField(_("deviation or note"), max_length=1000, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_article", "round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_article", "round"], name="first_article_sample_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

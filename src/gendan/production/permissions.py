@@ -13,6 +13,8 @@ MANAGE_LINES = "manage_production_lines"
 REPORT = "report_production"
 CLOSE_SHORT = "close_notice_short"
 CONFIRM_PLAN = "confirm_day_plan"
+SUBMIT_FIRST_ARTICLE = "submit_first_article"
+DECIDE_FIRST_ARTICLE = "decide_first_article"
 
 #: event kinds
 WORK_ORDERS_ISSUED = "production.work_orders_issued"
@@ -23,6 +25,9 @@ CLOSED_SHORT = "production.closed_short"
 MASTER_DATA = "production.master_data"
 PLAN_PROPOSED = "production.plan_proposed"
 PLAN_CONFIRMED = "production.plan_confirmed"
+FIRST_ARTICLE_SUBMITTED = "production.first_article_submitted"
+FIRST_ARTICLE_APPROVED = "production.first_article_approved"
+FIRST_ARTICLE_REJECTED = "production.first_article_rejected"
 
 
 def register() -> None:
@@ -46,6 +51,18 @@ def register() -> None:
         roles={"production", "merchandiser"},
         app="production",
     )
+    add(
+        code=SUBMIT_FIRST_ARTICLE,
+        label=_("Submit a first-article sample"),
+        roles={"production"},
+        app="production",
+    )
+    add(
+        code=DECIDE_FIRST_ARTICLE,
+        label=_("Approve or reject a first-article sample"),
+        roles={"salesperson", "sales_manager"},
+        app="production",
+    )
     kind = extensions.add_event_kind
     kind(code=WORK_ORDERS_ISSUED, label=_("Work orders issued"), app="production")
     kind(code=REPORTED, label=_("Production reported"), app="production")
@@ -55,3 +72,6 @@ def register() -> None:
     kind(code=MASTER_DATA, label=_("Production master data changed"), app="production")
     kind(code=PLAN_PROPOSED, label=_("Day plan proposed"), app="production")
     kind(code=PLAN_CONFIRMED, label=_("Day plan confirmed"), app="production")
+    kind(code=FIRST_ARTICLE_SUBMITTED, label=_("First article submitted"), app="production")
+    kind(code=FIRST_ARTICLE_APPROVED, label=_("First article approved"), app="production")
+    kind(code=FIRST_ARTICLE_REJECTED, label=_("First article rejected"), app="production")

@@ -33,7 +33,12 @@ def open_notices(actor: Any, today: date, limit: int, request: Any = None) -> Se
 #: Today's page draws these two sections after it has loaded (htmx, from
 #: ``production_today_section``): the page's own query count is pinned, and they cost their
 #: queries in their own request instead
-LAZY = ("production_behind_plan", "production_no_report")
+LAZY = (
+    "production_behind_plan",
+    "production_no_report",
+    "production_first_articles_mine",
+    "production_first_articles_overdue",
+)
 
 
 def _lazy(key: str) -> SectionData:
@@ -58,6 +63,24 @@ def no_report_yesterday(actor: Any, today: date, limit: int, request: Any = None
         return SectionData(count=0)
     count, rows = selectors.silent_yesterday(actor, today, limit)
     return SectionData(count=count, rows=rows)
+
+
+def first_articles_mine(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """The salesperson's samples to approve or reject: two queries."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_first_articles_mine")
+    return SectionData.page(selectors.first_articles_to_decide(actor), limit)
+
+
+def first_articles_overdue(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """The merchandiser's samples waiting longer than the configured hours: two queries."""
+    from gendan.production.services.first_articles import overdue_since, wait_hours
+
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_first_articles_overdue")
+    data = SectionData.page(selectors.first_articles_overdue(actor, overdue_since()), limit)
+    data.extra["hours"] = wait_hours()
+    return data
 
 
 def plan_against_actual(order: Any, user: Any) -> dict[str, Any] | None:
@@ -117,6 +140,30 @@ def register() -> None:
         app="production",
         order=16,
     )
+    add(
+        key="production_first_articles_mine",
+        title=_("First articles to approve"),
+        description=_(
+            "Samples of your orders' first production, waiting for you to approve or reject."
+        ),
+        roles={"salesperson", "sales_manager"},
+        build=first_articles_mine,
+        template="production/_section_first_articles.html",
+        app="production",
+        order=14,
+    )
+    add(
+        key="production_first_articles_overdue",
+        title=_("First articles waiting"),
+        description=_(
+            "Samples of your orders waiting for the salesperson longer than the hours allowed."
+        ),
+        roles={"merchandiser"},
+        build=first_articles_overdue,
+        template="production/_section_first_articles.html",
+        app="production",
+        order=17,
+    )
     extensions.add_cockpit_panel(
         key="production_progress",
         title=_("Production: plan against actual"),
@@ -131,4 +178,11 @@ def register() -> None:
         perms=(p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN),
         app="production",
         order=60,
+    )
+    extensions.add_nav_entry(
+        label=_("First articles"),
+        url_name="web:production_first_articles",
+        perms=(p.SUBMIT_FIRST_ARTICLE, p.DECIDE_FIRST_ARTICLE),
+        app="production",
+        order=61,
     )

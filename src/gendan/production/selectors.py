@@ -58,7 +58,7 @@ def floor(line: ProductionLine, day: date) -> list[FloorRow]:
     number of work orders."""
     wos = list(
         WorkOrder.objects.filter(line=line, status=WorkOrderStatus.OPEN, routed=True)
-        .select_related("order__customer", "notice_line__line__product")
+        .select_related("order__customer", "notice_line__line__product", "first_article")
         .prefetch_related(
             Prefetch("reports", queryset=DailyReport.objects.filter(day=day), to_attr="day_reports")
         )
@@ -272,3 +272,45 @@ def silent_yesterday(actor: Any, today: date, limit: int) -> tuple[int, list[Wor
         and hours_on(w.line, yesterday, holidays=holidays, exceptions=exceptions) > 0
     ]
     return len(rows), rows[:limit]
+
+
+# ---- first articles ------------------------------------------------------------------------
+
+
+def first_articles_for(actor: Any) -> QuerySet[Any]:
+    """First-article gates of the orders the actor sees, the open ones first."""
+    from gendan.production.models import FirstArticle
+
+    return (
+        FirstArticle.objects.filter(order__in=visible_orders(actor).values("pk"))
+        .select_related(
+            "work_order__notice_line__line__product", "order__customer", "order__salesperson"
+        )
+        .order_by("status", "submitted_at", "id")
+    )
+
+
+def first_articles_to_decide(actor: Any) -> QuerySet[Any]:
+    """Samples waiting for the actor as the order's salesperson."""
+    from gendan.production.models import FirstArticleStatus
+
+    return (
+        first_articles_for(actor)
+        .filter(status=FirstArticleStatus.SUBMITTED, order__salesperson=actor)
+        .order_by("submitted_at", "id")
+    )
+
+
+def first_articles_overdue(actor: Any, since: Any) -> QuerySet[Any]:
+    """Samples of the actor's orders (as their merchandiser) waiting since before ``since``."""
+    from gendan.production.models import FirstArticleStatus
+
+    return (
+        first_articles_for(actor)
+        .filter(
+            status=FirstArticleStatus.SUBMITTED,
+            submitted_at__lte=since,
+            order__merchandiser=actor,
+        )
+        .order_by("submitted_at", "id")
+    )

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gendan.production import views as production_views
+from gendan.production import views_first_articles
 
 urlpatterns = [
     path("production/", production_views.production_home, name="production_home"),
@@ -12,5 +13,15 @@ urlpatterns = [
         "production/today/<str:key>/",
         production_views.today_section,
         name="production_today_section",
+    ),
+    path(
+        "production/first-articles/",
+        views_first_articles.first_article_list,
+        name="production_first_articles",
+    ),
+    path(
+        "production/first-articles/<str:work_order>/",
+        views_first_articles.first_article,
+        name="production_first_article",
     ),
 ]

@@ -36,6 +36,7 @@ from gendan.production.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from gendan.production.services import first_articles
 from gendan.timeline.services import record, together
 
 
@@ -194,6 +195,8 @@ def write_report(
             },
             field="good_qty",
         )
+    if wo.seq == 1:
+        first_articles.check_gate(wo, good)
     successor = next((w for w in steps if w.seq == wo.seq + 1), None)
     if successor is not None and good < successor.good_qty:
         raise invalid(

@@ -29,6 +29,7 @@ from gendan.production.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from gendan.production.services import first_articles
 from gendan.timeline.services import history_row, record, together, write_history
 
 
@@ -96,6 +97,7 @@ def issue_work_orders(*, notice: ProductionNotice, actor: Any) -> list[WorkOrder
             )
     created = WorkOrder.objects.bulk_create(rows)
     write_history([history_row(wo, actor=actor, history_type="+") for wo in created])
+    first_articles.open_gates(order=notice.order, work_orders=created, actor=actor)
     record(
         kind=p.WORK_ORDERS_ISSUED,
         actor=actor,

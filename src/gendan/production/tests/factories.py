@@ -34,3 +34,33 @@ def factory(admin: Any) -> dict[str, ProductionLine]:
 
 def work_orders(order: Any) -> list[WorkOrder]:
     return list(WorkOrder.objects.filter(order=order).order_by("notice_line_id", "seq"))
+
+
+def approve_first_articles(world: Any, order: Any) -> int:
+    """Send and approve a sample for each first-article gate of the order (through the verbs,
+    with a photo), so that a test about something else may report in full."""
+    from gendan.attachments.tests.samples import photo
+    from gendan.production.models import FirstArticle, FirstArticleStatus
+    from gendan.production.services import first_articles
+
+    gates = list(
+        FirstArticle.objects.filter(order=order)
+        .exclude(status=FirstArticleStatus.APPROVED)
+        .select_related("work_order", "order__salesperson")
+    )
+    for gate in gates:
+        number = gate.work_order.number
+        first_articles.submit_sample(
+            work_order=number, photos=[photo(size=(64, 48))], actor=world.users["production"]
+        )
+        first_articles.approve_sample(work_order=number, actor=gate.order.salesperson)
+    return len(gates)
+
+
+def released_order(world: Any, lines: Any = (("FN-101", 100, "300"),)) -> Any:
+    """A released order of the factory's routed products, its first articles approved."""
+    from gendan.orders.workflow import Status
+
+    order = world.order(lines=list(lines), to=Status.RELEASED)
+    approve_first_articles(world, order)
+    return order

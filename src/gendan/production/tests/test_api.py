@@ -15,7 +15,7 @@ from gendan.accounts.services import issue_token
 from gendan.orders.models import Order
 from gendan.orders.workflow import Status
 from gendan.production.models import DailyReport, Post, ProductionLine, StaffPost
-from gendan.production.tests.factories import factory, work_orders
+from gendan.production.tests.factories import factory, released_order, work_orders
 
 pytestmark = pytest.mark.django_db
 YESTERDAY = timezone.localdate() - timedelta(days=1)
@@ -48,7 +48,7 @@ def api(client, world):
 @pytest.fixture
 def released(world):
     factory(world.users["admin"])
-    return world.order(lines=[("FN-101", 100, "300")], to=Status.RELEASED)
+    return released_order(world)
 
 
 def test_lines_are_created_by_production_and_refused_to_others(api):

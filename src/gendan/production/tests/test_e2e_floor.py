@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from gendan.orders.workflow import Status
 from gendan.production.models import DailyReport
-from gendan.production.tests.factories import factory, work_orders
+from gendan.production.tests.factories import factory, released_order, work_orders
 from gendan.web.tests.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_supervisor_on_a_phone_reports_a_shortfall_with_its_reason(browser_page, world):
     factory(world.users["admin"])
-    order = world.order(lines=[("FN-101", 100, "300")], to=Status.RELEASED)
+    order = released_order(world)
     cut = work_orders(order)[0]
     yesterday = timezone.localdate() - timedelta(days=1)
     page = browser_page

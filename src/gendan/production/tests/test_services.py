@@ -21,7 +21,12 @@ from gendan.production.models import (
     WorkOrderStatus,
 )
 from gendan.production.services import closing, reports
-from gendan.production.tests.factories import factory, work_orders
+from gendan.production.tests.factories import (
+    approve_first_articles,
+    factory,
+    released_order,
+    work_orders,
+)
 from gendan.timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +39,7 @@ YESTERDAY = TODAY - timedelta(days=1)
 def released(world):
     """An order of 100 dining chairs (北欧系列, no stock) released: three work orders."""
     factory(world.users["admin"])
-    return world.order(lines=[("FN-101", 100, "300")], to=Status.RELEASED)
+    return released_order(world)
 
 
 def state(order: Order) -> tuple:
@@ -241,6 +246,7 @@ def test_work_orders_are_made_again_from_a_routing_added_after_release(world):
     workorders.reissue_work_orders(notice=notice, actor=world.users["production"])
     assert [w.step_name for w in work_orders(order)] == ["开料", "组装", "包装"]
     cut = work_orders(order)[0]
+    approve_first_articles(world, order)
     report(world, cut, 80)
     with pytest.raises(DomainError) as started:
         workorders.reissue_work_orders(notice=notice, actor=world.users["production"])

@@ -13,7 +13,7 @@ from django.utils import timezone
 from gendan.orders.workflow import Status
 from gendan.production.models import DailyReport
 from gendan.production.services import reports
-from gendan.production.tests.factories import factory, work_orders
+from gendan.production.tests.factories import factory, released_order, work_orders
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
@@ -24,7 +24,7 @@ YESTERDAY = TODAY - timedelta(days=1)
 @pytest.fixture
 def released(world):
     factory(world.users["admin"])
-    return world.order(lines=[("FN-101", 100, "300")], to=Status.RELEASED)
+    return released_order(world)
 
 
 def floor_url(code="CUT-1", day=YESTERDAY):
