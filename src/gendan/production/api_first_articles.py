@@ -127,7 +127,7 @@ def list_first_articles(
 
 @router.get("/first-articles/{work_order}", response={200: FirstArticleDetailOut, **errors(404)})
 def read_first_article(request: HttpRequest, work_order: str):
-    return detail_out(first_articles.gate_for(caller(request), work_order))
+    return detail_out(selectors.first_article_for(caller(request), work_order))
 
 
 @router.post(
@@ -145,7 +145,7 @@ def submit_sample(
     first_articles.submit_sample(
         work_order=work_order, note=note[:500], photos=photos or [], actor=actor
     )
-    return Status(201, detail_out(first_articles.gate_for(actor, work_order)))
+    return Status(201, detail_out(selectors.first_article_for(actor, work_order)))
 
 
 class ApproveIn(Schema):
@@ -164,7 +164,7 @@ def approve_sample(request: HttpRequest, work_order: str, data: ApproveIn):
     """The order's salesperson (or a sales manager) approves the latest sample."""
     actor = caller(request)
     first_articles.approve_sample(work_order=work_order, note=data.note, actor=actor)
-    return detail_out(first_articles.gate_for(actor, work_order))
+    return detail_out(selectors.first_article_for(actor, work_order))
 
 
 @router.post(
@@ -175,4 +175,4 @@ def reject_sample(request: HttpRequest, work_order: str, data: RejectIn):
     """Reject the latest sample with the deviation; photos of it through the sample's page."""
     actor = caller(request)
     first_articles.reject_sample(work_order=work_order, deviation=data.deviation, actor=actor)
-    return detail_out(first_articles.gate_for(actor, work_order))
+    return detail_out(selectors.first_article_for(actor, work_order))

@@ -32,11 +32,12 @@ class ProductionConfig(AppConfig):
 
     def register_attachments(self) -> None:
         from gendan.attachments import access
+        from gendan.production import selectors
         from gendan.production.services import first_articles
 
         access.register(
             model=first_articles.SAMPLE_MODEL,
-            lookup=first_articles.sample_for,
+            lookup=selectors.first_article_sample_for,
             key_of=lambda sample: sample.number,
             timeline=lambda sample: {
                 "order": sample.first_article.order,

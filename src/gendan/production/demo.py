@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Role
@@ -19,6 +20,7 @@ from gendan.orders.workflow import Status
 from gendan.parties.models import Supplier
 from gendan.production.calendars import line_hours
 from gendan.production.models import (
+    FirstArticle,
     NoticeStatus,
     Post,
     ProductionLine,
@@ -28,7 +30,7 @@ from gendan.production.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from gendan.production.services import masterdata, reports, workorders
+from gendan.production.services import first_articles, masterdata, reports, workorders
 
 #: the posts of production, each a login of the production role
 POSTS = [
@@ -179,6 +181,7 @@ def _history(users: dict[str, Any], today: date, rng: random.Random) -> None:
     )
     for notice in notices:
         workorders.reissue_work_orders(notice=notice.number, actor=users["planner"])
+    _first_articles(notices, users)
     reasons = list(SlipReason)
     start = today - timedelta(days=HISTORY_DAYS)
     for n, notice in enumerate(notices):
@@ -193,6 +196,64 @@ def _history(users: dict[str, Any], today: date, rng: random.Random) -> None:
             for wo in wos:
                 _report_day(wo, wos, day, users, rng, reasons)
             day += timedelta(days=1)
+
+
+def _sample_photo(n: int) -> Any:
+    """A picture of a sample for the demo (a plain coloured JPEG, as a phone would send)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    out = BytesIO()
+    picture = Image.new("RGB", (640, 480), (214, 196, 160))
+    ImageDraw.Draw(picture).rectangle((160, 120, 480, 360), outline=(90, 60, 30), width=12)
+    picture.save(out, "JPEG", quality=80)
+    return SimpleUploadedFile(f"sample-{n}.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _first_articles(notices: list[ProductionNotice], users: dict[str, Any]) -> None:
+    """The demo's first articles: the first gated notice's sample rejected once, then sent
+    again; the gates of the demo salesperson's last gated notice wait for them (since
+    yesterday, so the merchandiser sees them late too); every other gate approved."""
+    gates: dict[int, list[FirstArticle]] = {}
+    for gate in (
+        FirstArticle.objects.filter(work_order__notice_line__notice__in=notices)
+        .select_related("work_order__notice_line", "order__salesperson")
+        .order_by("pk")
+    ):
+        gates.setdefault(gate.work_order.notice_line.notice_id, []).append(gate)
+    gated = [n for n in notices if n.pk in gates]
+    waiting = next(
+        (n for n in reversed(gated) if n.order.salesperson_id == users["sales"].pk), None
+    )
+    for n, notice in enumerate(gated):
+        for gate in gates[notice.pk]:
+            number, seller = gate.work_order.number, gate.order.salesperson
+            if n == 0:
+                first_articles.submit_sample(
+                    work_order=number,
+                    note="首件：按样板生产",
+                    photos=[_sample_photo(1)],
+                    actor=users["workshop"],
+                )
+                first_articles.reject_sample(
+                    work_order=number, deviation="颜色比确认样偏深，调整后重新送样", actor=seller
+                )
+            first_articles.submit_sample(
+                work_order=number,
+                note="首件：已按业务意见调整" if n == 0 else "首件送样",
+                photos=[_sample_photo(2)],
+                actor=users["workshop"],
+            )
+            if notice == waiting:
+                FirstArticle.objects.filter(pk=gate.pk).update(
+                    submitted_at=timezone.now() - timedelta(hours=30)
+                )
+            else:
+                first_articles.approve_sample(
+                    work_order=number, note="确认，可以大货", actor=seller
+                )
 
 
 def _report_day(
@@ -211,6 +272,9 @@ def _report_day(
     )
     available = wo.quantity if before is None else WorkOrder.objects.get(pk=before.pk).good_qty
     room = min(available, wo.quantity - (1 if wo.last else 0)) - wo.good_qty
+    gate = FirstArticle.objects.filter(work_order=wo).exclude(status="approved").first()
+    if gate is not None:  # the sample waits for the salesperson: no mass production yet
+        room = min(room, gate.sample_qty - wo.good_qty)
     if wo.outsourced:  # sent out and back in lots: reported when a lot returns
         if room > 0 and day.weekday() == 4:
             _send(wo, day, room, 0, users, "", "")

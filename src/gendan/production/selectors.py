@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
+from gendan.errors import not_found
 from gendan.orders.selectors import visible_orders
 from gendan.orders.workflow import Status
 from gendan.production.calendars import calendar_facts, hours_on
@@ -17,6 +18,9 @@ from gendan.production.models import (
     DailyReport,
     DayPlan,
     DayPlanItem,
+    FirstArticle,
+    FirstArticleSample,
+    FirstArticleStatus,
     ProductionLine,
     Routing,
     RoutingStep,
@@ -277,10 +281,8 @@ def silent_yesterday(actor: Any, today: date, limit: int) -> tuple[int, list[Wor
 # ---- first articles ------------------------------------------------------------------------
 
 
-def first_articles_for(actor: Any) -> QuerySet[Any]:
+def first_articles_for(actor: Any) -> QuerySet[FirstArticle]:
     """First-article gates of the orders the actor sees, the open ones first."""
-    from gendan.production.models import FirstArticle
-
     return (
         FirstArticle.objects.filter(order__in=visible_orders(actor).values("pk"))
         .select_related(
@@ -292,8 +294,6 @@ def first_articles_for(actor: Any) -> QuerySet[Any]:
 
 def first_articles_to_decide(actor: Any) -> QuerySet[Any]:
     """Samples waiting for the actor as the order's salesperson."""
-    from gendan.production.models import FirstArticleStatus
-
     return (
         first_articles_for(actor)
         .filter(status=FirstArticleStatus.SUBMITTED, order__salesperson=actor)
@@ -303,8 +303,6 @@ def first_articles_to_decide(actor: Any) -> QuerySet[Any]:
 
 def first_articles_overdue(actor: Any, since: Any) -> QuerySet[Any]:
     """Samples of the actor's orders (as their merchandiser) waiting since before ``since``."""
-    from gendan.production.models import FirstArticleStatus
-
     return (
         first_articles_for(actor)
         .filter(
@@ -313,4 +311,35 @@ def first_articles_overdue(actor: Any, since: Any) -> QuerySet[Any]:
             order__merchandiser=actor,
         )
         .order_by("submitted_at", "id")
+    )
+
+
+def first_article_for(actor: Any, work_order: str) -> Any:
+    """The first article of a work order of an order the actor sees (else not found)."""
+    gate = (
+        FirstArticle.objects.filter(
+            work_order__number=work_order, order__in=visible_orders(actor).values("pk")
+        )
+        .select_related(
+            "work_order__line",
+            "work_order__notice_line__line__product",
+            "order__customer",
+            "order__salesperson",
+            "order__merchandiser",
+        )
+        .first()
+    )
+    if gate is None:
+        raise not_found("first_article")
+    return gate
+
+
+def first_article_sample_for(actor: Any, number: str) -> Any:
+    """A sample of an order the actor sees (the attachments' lookup)."""
+    return (
+        FirstArticleSample.objects.filter(
+            number=number, first_article__order__in=visible_orders(actor).values("pk")
+        )
+        .select_related("first_article__order__customer", "first_article__work_order")
+        .first()
     )

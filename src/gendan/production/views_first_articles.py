@@ -52,7 +52,7 @@ def first_article_list(request: HttpRequest) -> HttpResponse:
 def first_article(request: HttpRequest, work_order: str) -> HttpResponse:
     _may_see(request.user)
     try:
-        gate = first_articles.gate_for(request.user, work_order)
+        gate = selectors.first_article_for(request.user, work_order)
     except DomainError as exc:
         raise Http404 from exc
     if request.method == "POST":

@@ -30,7 +30,6 @@ from gendan.errors import DomainError, Kind, invalid, not_found
 from gendan.notifications.services import notify
 from gendan.orders import locks as order_locks
 from gendan.orders.models import Order
-from gendan.orders.selectors import visible_orders
 from gendan.orders.workflow import Status
 from gendan.production import permissions as p
 from gendan.production.errors import Code
@@ -131,40 +130,6 @@ def check_gate(work_order: WorkOrder, good: int) -> None:
         },
         kind=Kind.REFUSED,
         details={"sample_qty": gate.sample_qty, "status": gate.status},
-    )
-
-
-# ---- reads ---------------------------------------------------------------------------------
-
-
-def gate_for(actor: Any, work_order: str) -> FirstArticle:
-    """The first article of a work order of an order the actor sees (else not found)."""
-    gate = (
-        FirstArticle.objects.filter(
-            work_order__number=work_order, order__in=visible_orders(actor).values("pk")
-        )
-        .select_related(
-            "work_order__line",
-            "work_order__notice_line__line__product",
-            "order__customer",
-            "order__salesperson",
-            "order__merchandiser",
-        )
-        .first()
-    )
-    if gate is None:
-        raise not_found("first_article")
-    return gate
-
-
-def sample_for(actor: Any, number: str) -> FirstArticleSample | None:
-    """A sample of an order the actor sees (the attachments' lookup)."""
-    return (
-        FirstArticleSample.objects.filter(
-            number=number, first_article__order__in=visible_orders(actor).values("pk")
-        )
-        .select_related("first_article__order__customer", "first_article__work_order")
-        .first()
     )
 
 

@@ -90,6 +90,7 @@ class Seeded:
     notifications: list[int] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # the keys of Excel uploads (merch's)
     lines: list[str] = field(default_factory=list)  # production lines (their codes)
+    first_articles: list[str] = field(default_factory=list)  # their work orders' numbers
 
 
 @dataclass
@@ -262,7 +263,29 @@ def seed(world: Any) -> Seeded:
         plans=list(LoadingPlan.objects.values_list("number", flat=True)),
         sentinels=sentinels,
         lines=[floor_line.code],
+        first_articles=[_a_first_article(u, orders[0])],
     )
+
+
+def _a_first_article(u: dict[str, Any], number: str) -> str:
+    """A sample waiting on a work order of the crawl's orders, so its page and answer are read."""
+    from gendan.production.models import FirstArticle, FirstArticleSample, WorkOrder
+
+    wo = WorkOrder.objects.filter(order__number=number).order_by("pk").first()
+    if wo is None:  # an order not released yet: a work order of any order
+        wo = WorkOrder.objects.order_by("pk").first()
+    assert wo is not None
+    gate = FirstArticle.objects.create(
+        work_order=wo, order=wo.order, causes=["new_customer"], sample_qty=5, status="submitted"
+    )
+    FirstArticleSample.objects.create(
+        first_article=gate,
+        number=f"{wo.number}-S1",
+        round=1,
+        note="首件",
+        submitted_by=u["production"],
+    )
+    return wo.number
 
 
 def _an_import(actor: Any) -> str:
@@ -366,6 +389,8 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             kwargs = [{"code": c} for c in s.customers]
         elif name in ("production_floor", "production_day_plan"):
             kwargs = [{"code": c} for c in s.lines]
+        elif name == "production_first_article":
+            kwargs = [{"work_order": n} for n in s.first_articles]
         elif name == "production_today_section":
             from gendan.production.sections import LAZY
 
@@ -493,6 +518,10 @@ API_WRITES_NOT_SENT = {
     "GET /production/plans/{line}/{day}",
     ("PUT", "/api/v1/production/plans/{line}/{day}/items/{work_order}"): "as propose",
     ("POST", "/api/v1/production/plans/{line}/{day}/confirm"): "as propose",
+    ("POST", "/api/v1/production/first-articles/{work_order}/samples"): "a note and photos; "
+    "answers the gate as GET /production/first-articles/{work_order} does",
+    ("POST", "/api/v1/production/first-articles/{work_order}/approve"): "as the sample's POST",
+    ("POST", "/api/v1/production/first-articles/{work_order}/reject"): "as the sample's POST",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -552,6 +581,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/loading/plans/{number}": [{"number": n} for n in s.plans],
         "/orders/import/{key}": [{"key": k} for k in s.imports],
         "/production/orders/{number}": [{"number": n} for n in s.orders],
+        "/production/first-articles/{work_order}": [{"work_order": n} for n in s.first_articles],
         "/production/plans/{line}": [
             {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
         ],
