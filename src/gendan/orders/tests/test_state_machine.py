@@ -1,10 +1,14 @@
 """Random lives of orders: random actions by random roles, the invariants checked after every step.
 
 Given a few orders of the three kinds of customer (30 % deposit, 0 % deposit with credit terms,
-50 % deposit) and a little stock, when any role tries any action with any parameters, then
-shipped <= ordered, delivered <= shipped, 0 <= reserved <= on hand (and reserved is what the open
-reservations hold), paid = the sum of the receipts <= total, closed only when delivered and paid,
-every status change has its event, and a refused call changed nothing.
+50 % deposit), a little stock and a factory (the dining chair FN-101 is made in three routed
+steps), when any role tries any action with any parameters, reports any day's production, sends,
+approves or rejects a first-article sample, or closes a notice short, then shipped <= ordered,
+delivered <= shipped, 0 <= reserved <= on hand (and reserved is what the open reservations
+hold), paid = the sum of the receipts <= total, closed only when delivered and paid, a step never
+has more good than the step before it nor, before its first article is approved, more than the
+sample, an order is produced only when every last step is complete or its notice was closed
+short with a reason, every status change has its event, and a refused call changed nothing.
 
 Each hypothesis example runs inside a savepoint of the test's transaction and is rolled back in
 `teardown`, so the examples do not see each other's orders or stock.
@@ -41,6 +45,17 @@ from gendan.orders import services, workflow
 from gendan.orders.entry import LineInput
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.workflow import Status
+from gendan.production.models import (
+    DailyReport,
+    FirstArticle,
+    FirstArticleSample,
+    FirstArticleStatus,
+    NoticeClosure,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from gendan.production.services import closing, first_articles, reports
+from gendan.production.tests.factories import factory as production_factory
 from gendan.shipping.models import DeliveryNote, ShippingNotice, ShippingStatus
 from gendan.timeline.models import Event, EventKind
 
@@ -69,6 +84,11 @@ ROLES = (
     "service",
     "admin",
 )
+#: the product made in routed steps (the factory's 北欧系列), and the starts that need no report
+ROUTED = "FN-101"
+BEFORE_PRODUCTION = frozenset({Status.SIGNED, Status.DEPOSIT_REQUESTED, Status.RELEASED})
+#: a day's slip reason and note: none, a full one, a reason without its note
+SLIPS = (("", ""), ("machine", "锯片断了"), ("material", ""))
 #: actions that step aside from the order's way forward
 ASIDE = frozenset({"hold", "resume", "cancel"})
 #: where a new order starts, taken there through the real services (None: a draft)
@@ -97,6 +117,7 @@ class Snapshot:
     lines: tuple[tuple[int, int, int, int], ...]
     stock: tuple[tuple[int, int, int], ...]
     notices: tuple[tuple[str, str], ...]
+    production: tuple[Any, ...] = ()
 
 
 def snapshot(number: str) -> Snapshot:
@@ -118,6 +139,21 @@ def snapshot(number: str) -> Snapshot:
             .order_by("pk")
             .values_list("number", "status")
         ),
+        production=(
+            tuple(
+                WorkOrder.objects.filter(order=order)
+                .order_by("pk")
+                .values_list("pk", "good_qty", "defect_qty", "status")
+            ),
+            tuple(
+                DailyReport.objects.filter(work_order__order=order)
+                .order_by("pk")
+                .values_list("pk", "good_qty", "slip_reason")
+            ),
+            tuple(FirstArticle.objects.filter(order=order).values_list("pk", "status")),
+            FirstArticleSample.objects.filter(first_article__order=order).count(),
+            NoticeClosure.objects.filter(notice__order=order).count(),
+        ),
     )
 
 
@@ -136,6 +172,7 @@ class OrderLives(RuleBasedStateMachine):
         self.users = world.users
         self.savepoint = transaction.savepoint_create()
         StockLevel.objects.filter(product__code__in=PRODUCTS).update(on_hand=STOCK, reserved=0)
+        production_factory(self.users["admin"])  # FN-101: 开料 -> 组装 -> 包装
         self.numbers: list[str] = []
 
     def teardown(self) -> None:
@@ -166,6 +203,8 @@ class OrderLives(RuleBasedStateMachine):
         )
         assert order.status == Status.DRAFT
         self.numbers.append(order.number)
+        if start and ROUTED in {p for p, _, _ in lines} and start not in BEFORE_PRODUCTION:
+            start = Status.RELEASED  # the floor's reports take a routed order further
         if start:
             drive(order.number, start, self.users, cod=customer == "STORE01")
         return order.number
@@ -240,7 +279,138 @@ class OrderLives(RuleBasedStateMachine):
         assert after.version == before.version + 1
         assert after.status in (before.status, Status.SUBMITTED)
 
+    @rule(number=orders, data=st.data())
+    def the_floor_reports(self, number: str, data: st.DataObject) -> None:
+        """A day's report (or its correction) of one of the order's work orders: mostly what the
+        step may take by production, now and then anything by anyone."""
+        wos = list(WorkOrder.objects.filter(order__number=number).order_by("routed", "pk"))
+        if not wos:
+            return
+        wo = data.draw(st.sampled_from(wos))
+        before = WorkOrder.objects.filter(notice_line=wo.notice_line, seq=wo.seq - 1).first()
+        room = (before.good_qty if before else wo.quantity) - wo.good_qty
+        if data.draw(st.integers(0, 3)):
+            good = data.draw(st.integers(0, max(0, room)))
+        else:
+            good = data.draw(st.integers(0, wo.quantity + 2))
+        day = timezone.localdate() - timedelta(days=data.draw(st.integers(1, 4)))
+        reason, note = data.draw(st.sampled_from(SLIPS))
+        who = data.draw(st.sampled_from(("production", "production", "production", "merch")))
+        verb = reports.correct_report if data.draw(st.booleans()) else reports.record_report
+        self._try_verb(
+            number,
+            lambda: verb(
+                work_order=wo.number,
+                day=day,
+                good_qty=good,
+                slip_reason=reason,
+                note=note,
+                actor=self.users[who],
+            ),
+        )
+
+    @rule(number=orders, data=st.data())
+    def the_floor_moves_on(self, number: str, data: st.DataObject) -> None:
+        """What a working floor does next, by whom should: the sample sent, the salesperson's
+        decision, then a day's report of every open step within what feeds it (short days with
+        their reason), the invariants checked after each."""
+        from gendan.attachments.tests.samples import photo
+
+        gate = FirstArticle.objects.filter(order__number=number).select_related("work_order")
+        found = gate.first()
+        if found is not None and found.status != FirstArticleStatus.APPROVED:
+            wo = found.work_order.number
+            if found.status != FirstArticleStatus.SUBMITTED:
+                call = lambda: first_articles.submit_sample(  # noqa: E731
+                    work_order=wo, photos=[photo(size=(16, 12))], actor=self.users["production"]
+                )
+            elif data.draw(st.integers(0, 3)):
+                call = lambda: first_articles.approve_sample(  # noqa: E731
+                    work_order=wo, actor=self.users["sales"]
+                )
+            else:
+                call = lambda: first_articles.reject_sample(  # noqa: E731
+                    work_order=wo, deviation="色差", actor=self.users["sales"]
+                )
+            self._try_verb(number, call)
+            self.invariants_hold()
+        day = timezone.localdate() - timedelta(days=data.draw(st.integers(1, 6)))
+        for wo in WorkOrder.objects.filter(
+            order__number=number, routed=True, status=WorkOrderStatus.OPEN
+        ).order_by("notice_line_id", "seq"):
+            before = WorkOrder.objects.filter(notice_line=wo.notice_line, seq=wo.seq - 1).first()
+            room = max(0, (before.good_qty if before else wo.quantity) - wo.good_qty)
+            good = data.draw(st.sampled_from((room, room)) | st.integers(0, room))
+            self._try_verb(
+                number,
+                lambda wo=wo, good=good: reports.record_report(
+                    work_order=wo.number,
+                    day=day,
+                    good_qty=good,
+                    slip_reason="upstream",
+                    note="前道工序供料不足",
+                    actor=self.users["production"],
+                ),
+            )
+            self.invariants_hold()
+
+    @rule(
+        number=orders,
+        what=st.sampled_from(("submit", "submit_bare", "approve", "reject", "reject_bare")),
+        data=st.data(),
+    )
+    def a_first_article_goes_round(self, number: str, what: str, data: st.DataObject) -> None:
+        """A sample sent (with a photo or without), approved, or rejected (with the deviation
+        or without): mostly by who should, now and then by anyone."""
+        from gendan.attachments.tests.samples import photo
+
+        found = FirstArticle.objects.filter(order__number=number).select_related("work_order")
+        gate = found.first()
+        if gate is None:
+            return
+        proper = "production" if what.startswith("submit") else "sales"
+        who = data.draw(st.sampled_from((proper, proper, proper, "manager", "merch", "qc")))
+        wo, actor = gate.work_order.number, self.users[who]
+        calls = {
+            "submit": lambda: first_articles.submit_sample(
+                work_order=wo, photos=[photo(size=(16, 12))], actor=actor
+            ),
+            "submit_bare": lambda: first_articles.submit_sample(work_order=wo, actor=actor),
+            "approve": lambda: first_articles.approve_sample(work_order=wo, actor=actor),
+            "reject": lambda: first_articles.reject_sample(
+                work_order=wo, deviation="色差", actor=actor
+            ),
+            "reject_bare": lambda: first_articles.reject_sample(
+                work_order=wo, deviation="", actor=actor
+            ),
+        }
+        self._try_verb(number, calls[what])
+
+    @rule(number=orders, reason=st.sampled_from(("", "客户同意少交")), data=st.data())
+    def production_closes_short(self, number: str, reason: str, data: st.DataObject) -> None:
+        """Now and then (closing short ends the notice's production)."""
+        if data.draw(st.integers(0, 3)):
+            return
+        notice = Order.objects.get(number=number).production_notices.order_by("pk").first()
+        if notice is None:
+            return
+        self._try_verb(
+            number,
+            lambda: closing.close_notice_short(
+                notice=notice.number, reason=reason, actor=self.users["production"]
+            ),
+        )
+
     # ---- how a step is tried ---------------------------------------------------------------------
+
+    def _try_verb(self, number: str, call: Any) -> None:
+        before = snapshot(number)
+        try:
+            call()
+        except DomainError:
+            assert snapshot(number) == before, "refused but changed"
+            return
+        event("a production verb went through")
 
     def _params(self, number: str, action: str, data: st.DataObject) -> dict[str, Any]:
         order = Order.objects.get(number=number)
@@ -321,6 +491,8 @@ class OrderLives(RuleBasedStateMachine):
         self.closed_only_when_delivered_and_paid()
         self.every_status_change_has_its_event()
         self.finished_orders_hold_no_stock()
+        self.steps_never_outrun_what_feeds_them()
+        self.produced_only_when_every_last_step_is_complete()
 
     def quantities_never_overrun(self) -> None:
         for line in OrderLine.objects.filter(order__number__in=self.numbers):
@@ -351,6 +523,38 @@ class OrderLives(RuleBasedStateMachine):
             assert not ShippingNotice.objects.filter(
                 order=order, status__in=(ShippingStatus.ISSUED, ShippingStatus.SHIPPED)
             ).exists()
+
+    def steps_never_outrun_what_feeds_them(self) -> None:
+        """good <= quantity; good <= the step before's good; before its first article is
+        approved, a first step has no more than the sample."""
+        wos = {
+            (w.notice_line_id, w.seq): w
+            for w in WorkOrder.objects.filter(order__number__in=self.numbers, routed=True)
+        }
+        gates = {
+            g.work_order_id: g for g in FirstArticle.objects.filter(order__number__in=self.numbers)
+        }
+        for (line, seq), wo in wos.items():
+            assert 0 <= wo.good_qty <= wo.quantity
+            before = wos.get((line, seq - 1))
+            if before is not None:
+                assert wo.good_qty <= before.good_qty, (wo.number, wo.good_qty, before.good_qty)
+            gate = gates.get(wo.pk)
+            if gate is not None and gate.status != FirstArticleStatus.APPROVED:
+                assert wo.good_qty <= gate.sample_qty, (wo.number, gate.status)
+            reported = DailyReport.objects.filter(work_order=wo).aggregate(n=Sum("good_qty"))
+            assert wo.good_qty == (reported["n"] or 0)
+
+    def produced_only_when_every_last_step_is_complete(self) -> None:
+        produced = Order.objects.filter(number__in=self.numbers, production_done_at__isnull=False)
+        for wo in WorkOrder.objects.filter(
+            order__in=produced, routed=True, last=True
+        ).select_related("notice_line__notice"):
+            if wo.status == WorkOrderStatus.CLOSED_SHORT:
+                closure = NoticeClosure.objects.get(notice=wo.notice_line.notice)
+                assert closure.reason.strip()
+            else:
+                assert wo.status == WorkOrderStatus.DONE, (wo.number, wo.status)
 
     def finished_orders_hold_no_stock(self) -> None:
         """A cancelled order gave its reservations back; a closed one shipped them all."""
