@@ -382,8 +382,15 @@ def _life_inputs() -> tuple[dict[str, Any], str, list[str]]:
     names = ("merch", "finance", "manager", "production", "warehouse", "driver")
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     customer = Customer.objects.filter(channel="export", credit_days=0).order_by("id").first()
-    products = list(Product.objects.order_by("id").values_list("code", flat=True)[:5])
-    assert customer is not None
+    from gendan.production.models import Routing
+
+    # products bought in ready-made (no routing): the life is the paperwork's, as the peer's
+    products = list(
+        Product.objects.exclude(series__in=Routing.objects.values("family"))
+        .order_by("id")
+        .values_list("code", flat=True)[:5]
+    )
+    assert customer is not None and len(products) == 5
     return users, customer.code, products
 
 

@@ -56,6 +56,8 @@ PROVINCES = (
 ).split()
 COUNTRIES = ("US", "DE", "GB", "FR", "AU", "JP", "KR", "AE", "BR", "RU", "CA", "NL")
 SERIES = ("湿巾系列", "纸尿裤系列", "喂养系列", "北欧系列", "客厅系列", "儿童系列", "卧室系列")
+#: the series bought in ready-made (no routing: "Record production done" finishes them)
+TRADED_SERIES = "配件系列"
 COLOURS = ("白", "灰", "黑", "原木", "胡桃", "透明", "蓝", "粉")
 WORDS = ("婴儿湿巾", "纸尿裤", "奶瓶", "棉柔巾", "餐椅", "餐桌", "沙发", "儿童床", "衣柜", "茶几")
 QUANTITIES = (10, 20, 24, 36, 48, 50, 60, 100, 120, 200, 240, 300, 500, 1000)
@@ -233,7 +235,7 @@ def _company(
             Product(
                 code=f"P{i:05d}",
                 name=f"{rng.choice(WORDS)} {i}",
-                series=rng.choice(SERIES),
+                series=TRADED_SERIES if rng.random() < 0.1 else rng.choice(SERIES),
                 model=f"M-{i}",
                 spec=f"{rng.randrange(1, 200)}",
                 size=rng.choice(("S", "M", "L", "XL", "80抽", "240ml", "120x60cm")),
@@ -992,6 +994,7 @@ def seed(
     today: date | None = None,
     out: Callable[[str], None] = print,
     defer_indexes_from: int = 100_000,
+    factory: bool = True,
 ) -> SeedReport:
     """Generate `orders` orders of a realistic company (see the module docstring)."""
     if Order.objects.exists() and not append:
@@ -1039,10 +1042,15 @@ def seed(
     if deferred:
         _create_indexes(deferred, out)
     _finish(pg, tables, counters, company)
+    written = {t.name: t.written for t in tables.values()}
+    if factory:  # lines, routings, the open notices' work orders and their daily reports
+        from gendan.production.seeding import seed_factory
+
+        made = seed_factory(users=ensure_users(), today=today, rng=random.Random(seed + 1), out=out)
+        written["production_workorder"] = made.work_orders
+        written["production_dailyreport"] = made.reports
     seconds = time.monotonic() - started
-    report = SeedReport(
-        orders, {t.name: t.written for t in tables.values()}, dict(counters.statuses), seconds
-    )
+    report = SeedReport(orders, written, dict(counters.statuses), seconds)
     for name, count in report.rows.items():
         out(f"  {name:<32} {count:>11,}")
     out(

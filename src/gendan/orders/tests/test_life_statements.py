@@ -42,7 +42,7 @@ def test_a_whole_life_sends_a_pinned_number_of_statements(bench):
     from gendan.timeline.models import Event
 
     # given a small seeded company and two lives run to warm up
-    seed(orders=20, seed=7, products=40, out=lambda _: None)
+    seed(orders=20, seed=7, products=40, factory=False, out=lambda _: None)
     users, customer, products = bench._life_inputs()
     for _ in range(2):
         bench.one_life(users, customer, products)

@@ -64,11 +64,45 @@ def test_the_seed_keeps_every_invariant_and_the_bench_measures_answer(bench):
     assert set(OPEN) <= statuses
     assert Order.objects.values("number").distinct().count() == 2000
     assert Order.objects.filter(revision=2).count() == report.rows["orders_orderrevision"]
-    per_order = Event.objects.values("order").annotate(n=Sum(1)).values_list("n", flat=True)
+    per_order = (  # the factory's master-data events belong to no order
+        Event.objects.filter(order__isnull=False)
+        .values("order")
+        .annotate(n=Sum(1))
+        .values_list("n", flat=True)
+    )
     assert min(per_order) >= 1 and max(per_order) <= 25
     # a number the services give next does not collide with a seeded one
     year = max(DocumentSequence.objects.filter(prefix="SO").values_list("year", flat=True))
     assert not Order.objects.filter(number=next_number("SO", year=year)).exists()
+
+    # and the factory's rows keep the daily report's rules
+    from gendan.production.models import (
+        DailyReport,
+        NoticeStatus,
+        ProductionLine,
+        ProductionNoticeLine,
+        WorkOrder,
+    )
+
+    assert ProductionLine.objects.exists()
+    open_lines = ProductionNoticeLine.objects.filter(notice__status=NoticeStatus.ISSUED)
+    assert open_lines.exists()
+    assert not open_lines.filter(work_orders__isnull=True).exists()
+    assert report.rows["production_workorder"] == WorkOrder.objects.count()
+    assert DailyReport.objects.exists()
+    assert not DailyReport.objects.filter(good_qty__lt=F("planned_qty"), slip_reason="").exists()
+    assert not DailyReport.objects.filter(good_qty__lt=F("planned_qty"), note="").exists()
+    reported = dict(
+        DailyReport.objects.values("work_order")
+        .annotate(s=Sum("good_qty"))
+        .values_list("work_order", "s")
+    )
+    steps = {(w.notice_line_id, w.seq): w for w in WorkOrder.objects.all()}
+    for (line, seq), wo in steps.items():
+        assert wo.good_qty == reported.get(wo.pk, 0)
+        before = steps.get((line, seq - 1))
+        assert before is None or wo.good_qty <= before.good_qty
+        assert not wo.last or wo.good_qty < wo.quantity  # no order is produced by the seed
 
     # and every measure of the benchmark runs and each page answers 200
     results = bench.page_measures(2)

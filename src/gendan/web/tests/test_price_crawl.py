@@ -737,6 +737,7 @@ def test_every_page_is_crawled():
         notifications=[1],
         imports=["00000000-0000-0000-0000-000000000001"],
         lines=["CRAWL-1"],
+        first_articles=["PN-1-1-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--products", type=int, default=2000, help="catalogue size")
         parser.add_argument(
+            "--no-factory",
+            action="store_true",
+            help="leave out the factory (lines, routings, work orders, daily reports)",
+        )
+        parser.add_argument(
             "--today", type=date.fromisoformat, default=None, help="the day the data ends (ISO)"
         )
 
@@ -40,6 +45,7 @@ class Command(BaseCommand):
                 append=options["append"],
                 products=options["products"],
                 today=options["today"],
+                factory=not options["no_factory"],
                 out=lambda line: self.stdout.write(line),
             )
         except SeedRefused as exc:
