@@ -21,3 +21,6 @@ class Code:
     DUPLICATE = "production_duplicate"
     PLAN_CONFIRMED = "production_plan_confirmed"
     WRONG_POST = "production_wrong_post"
+    NOT_OUTSOURCED = "production_not_outsourced"
+    BEYOND_SENT = "production_beyond_sent"
+    NO_SUPPLIER = "production_no_supplier"

@@ -13,6 +13,7 @@ MANAGE_LINES = "manage_production_lines"
 REPORT = "report_production"
 CLOSE_SHORT = "close_notice_short"
 CONFIRM_PLAN = "confirm_day_plan"
+OUTSOURCE = "send_receive_outsourced"
 
 #: event kinds
 WORK_ORDERS_ISSUED = "production.work_orders_issued"
@@ -23,6 +24,9 @@ CLOSED_SHORT = "production.closed_short"
 MASTER_DATA = "production.master_data"
 PLAN_PROPOSED = "production.plan_proposed"
 PLAN_CONFIRMED = "production.plan_confirmed"
+OUTSOURCE_SENT = "production.outsource_sent"
+OUTSOURCE_RECEIVED = "production.outsource_received"
+OUTSOURCE_SETTLED = "production.outsource_settled"
 
 
 def register() -> None:
@@ -55,3 +59,14 @@ def register() -> None:
     kind(code=MASTER_DATA, label=_("Production master data changed"), app="production")
     kind(code=PLAN_PROPOSED, label=_("Day plan proposed"), app="production")
     kind(code=PLAN_CONFIRMED, label=_("Day plan confirmed"), app="production")
+    add(
+        code=OUTSOURCE,
+        label=_("Send outsourced work out and receive it back"),
+        roles={"production"},
+        app="production",
+    )
+    kind(code=OUTSOURCE_SENT, label=_("Sent to the outsourcing supplier"), app="production")
+    kind(
+        code=OUTSOURCE_RECEIVED, label=_("Received from the outsourcing supplier"), app="production"
+    )
+    kind(code=OUTSOURCE_SETTLED, label=_("Outsourced receipt inspected"), app="production")

@@ -33,7 +33,7 @@ def open_notices(actor: Any, today: date, limit: int, request: Any = None) -> Se
 #: Today's page draws these two sections after it has loaded (htmx, from
 #: ``production_today_section``): the page's own query count is pinned, and they cost their
 #: queries in their own request instead
-LAZY = ("production_behind_plan", "production_no_report")
+LAZY = ("production_behind_plan", "production_no_report", "production_late_returns")
 
 
 def _lazy(key: str) -> SectionData:
@@ -58,6 +58,14 @@ def no_report_yesterday(actor: Any, today: date, limit: int, request: Any = None
         return SectionData(count=0)
     count, rows = selectors.silent_yesterday(actor, today, limit)
     return SectionData(count=count, rows=rows)
+
+
+def late_returns(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """Outsourced goods expected back before today and not all back (four queries)."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_late_returns")
+    count, rows = selectors.late_returns(actor, today, limit)
+    return SectionData(count=count, rows=rows, extra={"today": today})
 
 
 def plan_against_actual(order: Any, user: Any) -> dict[str, Any] | None:
@@ -116,6 +124,19 @@ def register() -> None:
         template="production/_section_silent.html",
         app="production",
         order=16,
+    )
+    add(
+        key="production_late_returns",
+        title=_("Late from outsourcing"),
+        description=_(
+            "Outsourced steps of your orders whose goods were expected back before today and "
+            "are not all back."
+        ),
+        roles={"merchandiser"},
+        build=late_returns,
+        template="production/_section_late_returns.html",
+        app="production",
+        order=18,
     )
     extensions.add_cockpit_panel(
         key="production_progress",

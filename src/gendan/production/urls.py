@@ -13,4 +13,5 @@ urlpatterns = [
         production_views.today_section,
         name="production_today_section",
     ),
+    path("production/outsourcing/", production_views.outsourcing, name="production_outsourcing"),
 ]
