@@ -565,7 +565,9 @@ class OutsourcedOut(Schema):
     receipts: list[OutsourceReceiptOut]
 
 
-def outsourced_out(row: selectors.Outsourced, today: date) -> dict[str, Any]:
+def outsourced_out(row: selectors.Outsourced, today: date, actor: Any) -> dict[str, Any]:
+    from gendan.prices import redact_text
+
     wo = row.work_order
     return {
         "work_order": wo.number,
@@ -584,7 +586,7 @@ def outsourced_out(row: selectors.Outsourced, today: date) -> dict[str, Any]:
                 "supplier": s.supplier.name,
                 "sent_on": s.sent_on,
                 "expected_back": s.expected_back,
-                "note": s.note,
+                "note": redact_text(s.note, actor),
             }
             for s in row.shipments
         ],
@@ -595,7 +597,7 @@ def outsourced_out(row: selectors.Outsourced, today: date) -> dict[str, Any]:
                 "received_on": r.received_on,
                 "status": r.status,
                 "good_qty": r.good_qty,
-                "note": r.note,
+                "note": redact_text(r.note, actor),
             }
             for r in row.receipts
         ],
@@ -621,7 +623,7 @@ def _outsourced_one(request: HttpRequest, work_order: str) -> dict[str, Any]:
     mine = visible_orders(caller(request)).values("pk")
     for row in selectors.outsourced(mine):
         if row.work_order.number == work_order:
-            return outsourced_out(row, timezone.localdate())
+            return outsourced_out(row, timezone.localdate(), caller(request))
     raise not_found("work_order")
 
 
@@ -648,7 +650,10 @@ def list_outsourced(
         rows = [r for r in rows if r.work_order.number > after]
     page = rows[:limit]
     cursor = page[-1].work_order.number if len(rows) > limit else None
-    return {"items": [outsourced_out(r, today) for r in page], "next_cursor": cursor}
+    return {
+        "items": [outsourced_out(r, today, caller(request)) for r in page],
+        "next_cursor": cursor,
+    }
 
 
 @router.post(

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from gendan.apiconventions import caller, errors, page_by_key
+from gendan.prices import redact_text
 from gendan.quality import selectors, services
 from gendan.quality.models import (
     DefectKind,
@@ -57,7 +58,7 @@ class InspectionOut(Schema):
     concession: ConcessionOut | None
 
 
-def inspection_out(i: Inspection) -> dict[str, Any]:
+def inspection_out(i: Inspection, actor: Any) -> dict[str, Any]:
     concession = getattr(i, "concession", None)
     return {
         "id": i.pk,
@@ -75,12 +76,12 @@ def inspection_out(i: Inspection) -> dict[str, Any]:
         "defects": i.defects,
         "defective": i.defective,
         "result": i.result,
-        "note": i.note,
+        "note": redact_text(i.note, actor),
         "inspector": i.inspector.username,
         "inspected_at": i.inspected_at,
         "concession": (
             {
-                "reason": concession.reason,
+                "reason": redact_text(concession.reason, actor),
                 "accepted_by": concession.accepted_by.username,
                 "accepted_at": concession.accepted_at,
             }
@@ -137,7 +138,7 @@ def list_inspections(
     if result in Result.values:
         qs = qs.filter(result=result)
     rows, cursor = page_by_key(qs, key="-id", after=after, limit=limit)
-    return {"items": [inspection_out(i) for i in rows], "next_cursor": cursor}
+    return {"items": [inspection_out(i, caller(request)) for i in rows], "next_cursor": cursor}
 
 
 @router.post("/inspections", response={201: InspectionOut, **errors(403, 404, 409)})
@@ -145,12 +146,12 @@ def create_inspection(request: HttpRequest, data: InspectionIn):
     """Record an inspection: the sampling comes from the plan of the goods' family, the result
     from the defectives found (or the checklist)."""
     made = services.record_inspection(actor=caller(request), **data.dict())
-    return Status(201, inspection_out(_one(request, made.pk)))
+    return Status(201, inspection_out(_one(request, made.pk), caller(request)))
 
 
 @router.get("/inspections/{inspection_id}", response={200: InspectionOut, **errors(404)})
 def get_inspection(request: HttpRequest, inspection_id: int):
-    return inspection_out(_one(request, inspection_id))
+    return inspection_out(_one(request, inspection_id), caller(request))
 
 
 @router.post(
@@ -160,7 +161,7 @@ def get_inspection(request: HttpRequest, inspection_id: int):
 def concede(request: HttpRequest, inspection_id: int, data: ConcessionIn):
     """The sales manager accepts the goods after the order's last final inspection failed."""
     services.accept_concession(inspection=inspection_id, reason=data.reason, actor=caller(request))
-    return Status(201, inspection_out(_one(request, inspection_id)))
+    return Status(201, inspection_out(_one(request, inspection_id), caller(request)))
 
 
 class PlanIn(Schema):
