@@ -388,6 +388,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     _export_shipment(users, customers[0], today)
     _customer_fax(users)
     production_demo.seed_factory(users, today, password=DEMO_PASSWORD)
+    from gendan.quality import demo as quality_demo
+
+    quality_demo.seed_plans(users)
     return True, logins + production_demo.LOGINS
 
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gendan.finance",
     "gendan.inventory",
     "gendan.production",
+    "gendan.quality",
     "gendan.shipping",
     "gendan.loading",
     "gendan.attachments",

@@ -530,6 +530,166 @@ def confirm_plan(request: HttpRequest, line: str, day: date, data: DayPlanConfir
     return plan_out(plan)
 
 
+# ---- outsourced processing (外发加工) ----------------------------------------------------------
+
+
+class OutsourceShipmentOut(Schema):
+    quantity: int
+    supplier: str
+    sent_on: date
+    expected_back: date
+    note: str
+
+
+class OutsourceReceiptOut(Schema):
+    id: int
+    quantity: int
+    received_on: date
+    status: str
+    good_qty: int
+    note: str
+
+
+class OutsourcedOut(Schema):
+    work_order: str
+    order: str
+    step: str
+    quantity: int
+    good_qty: int
+    sent: int
+    received: int
+    out: int
+    expected_back: date | None
+    days_late: int
+    shipments: list[OutsourceShipmentOut]
+    receipts: list[OutsourceReceiptOut]
+
+
+def outsourced_out(row: selectors.Outsourced, today: date, actor: Any) -> dict[str, Any]:
+    from gendan.prices import redact_text
+
+    wo = row.work_order
+    return {
+        "work_order": wo.number,
+        "order": wo.order.number,
+        "step": wo.step_name,
+        "quantity": wo.quantity,
+        "good_qty": wo.good_qty,
+        "sent": row.sent,
+        "received": row.received,
+        "out": row.out,
+        "expected_back": row.expected_back,
+        "days_late": row.days_late(today),
+        "shipments": [
+            {
+                "quantity": s.quantity,
+                "supplier": s.supplier.name,
+                "sent_on": s.sent_on,
+                "expected_back": s.expected_back,
+                "note": redact_text(s.note, actor),
+            }
+            for s in row.shipments
+        ],
+        "receipts": [
+            {
+                "id": r.pk,
+                "quantity": r.quantity,
+                "received_on": r.received_on,
+                "status": r.status,
+                "good_qty": r.good_qty,
+                "note": redact_text(r.note, actor),
+            }
+            for r in row.receipts
+        ],
+    }
+
+
+class OutsourcedPage(Schema):
+    items: list[OutsourcedOut]
+    next_cursor: str | None
+
+
+class OutsourceIn(Schema):
+    quantity: int = Field(ge=1, le=10_000_000)
+    day: date | None = Field(None, description="Default: today.")
+    note: str = Field("", max_length=500)
+
+
+def _outsourced_one(request: HttpRequest, work_order: str) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from gendan.orders.selectors import visible_orders
+
+    mine = visible_orders(caller(request)).values("pk")
+    for row in selectors.outsourced(mine):
+        if row.work_order.number == work_order:
+            return outsourced_out(row, timezone.localdate(), caller(request))
+    raise not_found("work_order")
+
+
+@router.get("/outsourcing", response={200: OutsourcedPage, **errors()})
+def list_outsourced(
+    request: HttpRequest,
+    late_only: bool = Query(False, description="Only the goods expected back before today."),
+    after: str | None = Query(None, max_length=30, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """Open outsourced work orders of the orders you see: sent, back, still out, expected back."""
+    from django.utils import timezone
+
+    from gendan.orders.selectors import visible_orders
+
+    today = timezone.localdate()
+    rows = sorted(
+        selectors.outsourced(visible_orders(caller(request)).values("pk")),
+        key=lambda r: r.work_order.number,
+    )
+    if late_only:
+        rows = [r for r in rows if r.days_late(today) > 0]
+    if after:
+        rows = [r for r in rows if r.work_order.number > after]
+    page = rows[:limit]
+    cursor = page[-1].work_order.number if len(rows) > limit else None
+    return {
+        "items": [outsourced_out(r, today, caller(request)) for r in page],
+        "next_cursor": cursor,
+    }
+
+
+@router.post(
+    "/work-orders/{work_order}/send", response={201: OutsourcedOut, **errors(403, 404, 409)}
+)
+def send_outsourced(request: HttpRequest, work_order: str, data: OutsourceIn):
+    """Send goods of an outsourced step to its supplier (expected back after the lead time)."""
+    from gendan.production.services import outsourcing
+
+    outsourcing.send_out(
+        work_order=work_order,
+        quantity=data.quantity,
+        sent_on=data.day,
+        note=data.note,
+        actor=caller(request),
+    )
+    return Status(201, _outsourced_one(request, work_order))
+
+
+@router.post(
+    "/work-orders/{work_order}/receive", response={201: OutsourcedOut, **errors(403, 404, 409)}
+)
+def receive_outsourced(request: HttpRequest, work_order: str, data: OutsourceIn):
+    """Count goods back from the supplier; QC's inspection of the receipt settles the good."""
+    from gendan.production.services import outsourcing
+
+    outsourcing.receive_back(
+        work_order=work_order,
+        quantity=data.quantity,
+        received_on=data.day,
+        note=data.note,
+        actor=caller(request),
+    )
+    return Status(201, _outsourced_one(request, work_order))
+
+
 # the first article's endpoints live in their own module, under the same prefix
 from gendan.production.api_first_articles import router as first_articles_router  # noqa: E402
 

@@ -25,3 +25,6 @@ class Code:
     FIRST_ARTICLE_STATE = "production_first_article_state"
     FIRST_ARTICLE_NO_PHOTO = "production_first_article_no_photo"
     NOT_THE_SALESPERSON = "production_not_the_salesperson"
+    NOT_OUTSOURCED = "production_not_outsourced"
+    BEYOND_SENT = "production_beyond_sent"
+    NO_SUPPLIER = "production_no_supplier"

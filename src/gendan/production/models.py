@@ -469,3 +469,63 @@ class FirstArticleSample(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# ---- outsourced processing (外发加工) ----------------------------------------------------------
+
+
+class OutsourceShipment(models.Model):
+    """Goods of an outsourced work order sent to its supplier: how many, when, and when they are
+    expected back (the day sent + the routing step's lead time)."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="shipments")
+    supplier = models.ForeignKey("parties.Supplier", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity sent"))
+    sent_on = models.DateField(_("sent on"))
+    expected_back = models.DateField(_("expected back"), db_index=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="outsource_sent_qty_gte_1")
+        ]
+
+
+class ReceiptStatus(models.TextChoices):
+    AWAITING_INSPECTION = "awaiting", _("Awaiting inspection")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OutsourceReceipt(models.Model):
+    """Goods back from the supplier (大货 on receipt): counted in, then inspected (a quality
+    inspection of kind "outsourced receipt"); the good quantity the inspection finds is what the
+    work order's good quantity gains."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="receipts")
+    quantity = models.PositiveIntegerField(_("quantity received"))
+    received_on = models.DateField(_("received on"))
+    status = models.CharField(
+        max_length=10, choices=ReceiptStatus.choices, default=ReceiptStatus.AWAITING_INSPECTION
+    )
+    good_qty = models.PositiveIntegerField(_("good"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    received_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="outsource_received_qty_gte_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(good_qty__lte=models.F("quantity")), name="outsource_good_lte_received"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="outsource_receipt_status")]

@@ -15,6 +15,7 @@ CLOSE_SHORT = "close_notice_short"
 CONFIRM_PLAN = "confirm_day_plan"
 SUBMIT_FIRST_ARTICLE = "submit_first_article"
 DECIDE_FIRST_ARTICLE = "decide_first_article"
+OUTSOURCE = "send_receive_outsourced"
 
 #: event kinds
 WORK_ORDERS_ISSUED = "production.work_orders_issued"
@@ -28,6 +29,9 @@ PLAN_CONFIRMED = "production.plan_confirmed"
 FIRST_ARTICLE_SUBMITTED = "production.first_article_submitted"
 FIRST_ARTICLE_APPROVED = "production.first_article_approved"
 FIRST_ARTICLE_REJECTED = "production.first_article_rejected"
+OUTSOURCE_SENT = "production.outsource_sent"
+OUTSOURCE_RECEIVED = "production.outsource_received"
+OUTSOURCE_SETTLED = "production.outsource_settled"
 
 
 def register() -> None:
@@ -75,3 +79,14 @@ def register() -> None:
     kind(code=FIRST_ARTICLE_SUBMITTED, label=_("First article submitted"), app="production")
     kind(code=FIRST_ARTICLE_APPROVED, label=_("First article approved"), app="production")
     kind(code=FIRST_ARTICLE_REJECTED, label=_("First article rejected"), app="production")
+    add(
+        code=OUTSOURCE,
+        label=_("Send outsourced work out and receive it back"),
+        roles={"production"},
+        app="production",
+    )
+    kind(code=OUTSOURCE_SENT, label=_("Sent to the outsourcing supplier"), app="production")
+    kind(
+        code=OUTSOURCE_RECEIVED, label=_("Received from the outsourcing supplier"), app="production"
+    )
+    kind(code=OUTSOURCE_SETTLED, label=_("Outsourced receipt inspected"), app="production")

@@ -38,6 +38,7 @@ LAZY = (
     "production_no_report",
     "production_first_articles_mine",
     "production_first_articles_overdue",
+    "production_late_returns",
 )
 
 
@@ -81,6 +82,14 @@ def first_articles_overdue(actor: Any, today: date, limit: int, request: Any = N
     data = SectionData.page(selectors.first_articles_overdue(actor, overdue_since()), limit)
     data.extra["hours"] = wait_hours()
     return data
+
+
+def late_returns(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    """Outsourced goods expected back before today and not all back (four queries)."""
+    if request is not None and not getattr(request, "production_section", False):
+        return _lazy("production_late_returns")
+    count, rows = selectors.late_returns(actor, today, limit)
+    return SectionData(count=count, rows=rows, extra={"today": today})
 
 
 def plan_against_actual(order: Any, user: Any) -> dict[str, Any] | None:
@@ -163,6 +172,19 @@ def register() -> None:
         template="production/_section_first_articles.html",
         app="production",
         order=17,
+    )
+    add(
+        key="production_late_returns",
+        title=_("Late from outsourcing"),
+        description=_(
+            "Outsourced steps of your orders whose goods were expected back before today and "
+            "are not all back."
+        ),
+        roles={"merchandiser"},
+        build=late_returns,
+        template="production/_section_late_returns.html",
+        app="production",
+        order=18,
     )
     extensions.add_cockpit_panel(
         key="production_progress",

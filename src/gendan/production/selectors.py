@@ -343,3 +343,96 @@ def first_article_sample_for(actor: Any, number: str) -> Any:
         .select_related("first_article__order__customer", "first_article__work_order")
         .first()
     )
+
+
+# ---- outsourced processing (外发加工) ----------------------------------------------------------
+
+
+@dataclass
+class Outsourced:
+    """An open outsourced work order: what was sent, what came back (a rejected receipt went
+    back to the supplier, so it is out again), what is still out, and when the oldest of it was
+    expected back."""
+
+    work_order: WorkOrder
+    supplier: str
+    sent: int
+    received: int
+    awaiting_inspection: int
+    predecessor_good: int | None
+    expected_back: date | None  # of the oldest shipment not fully back
+    shipments: list[Any] = field(default_factory=list)
+    receipts: list[Any] = field(default_factory=list)
+
+    @property
+    def out(self) -> int:
+        return self.sent - self.received
+
+    def days_late(self, today: date) -> int:
+        if self.out <= 0 or self.expected_back is None or self.expected_back >= today:
+            return 0
+        return (today - self.expected_back).days
+
+
+def outsourced(orders: Any = None) -> list[Outsourced]:
+    """Open outsourced work orders of released orders (of ``orders``, a queryset of order pks,
+    when given) with their shipments and receipts: four queries, whatever their number."""
+    from gendan.production.models import OutsourceReceipt, OutsourceShipment, ReceiptStatus
+
+    qs = WorkOrder.objects.filter(
+        outsourced=True, status=WorkOrderStatus.OPEN, order__status=Status.RELEASED
+    )
+    if orders is not None:
+        qs = qs.filter(order__in=orders)
+    before = WorkOrder.objects.filter(
+        notice_line=OuterRef("notice_line"), seq=OuterRef("seq") - 1
+    ).values("good_qty")[:1]
+    wos = list(
+        qs.select_related("order__customer", "notice_line__line__product")
+        .annotate(predecessor_good=Subquery(before))
+        .prefetch_related(
+            Prefetch(
+                "shipments",
+                queryset=OutsourceShipment.objects.select_related("supplier").order_by(
+                    "sent_on", "id"
+                ),
+            ),
+            Prefetch("receipts", queryset=OutsourceReceipt.objects.order_by("received_on", "id")),
+        )
+        .order_by("order__delivery_date", "id")
+    )
+    rows = []
+    for wo in wos:
+        shipments = list(wo.shipments.all())
+        receipts = list(wo.receipts.all())
+        sent = sum(s.quantity for s in shipments)
+        received = sum(r.quantity for r in receipts if r.status != ReceiptStatus.REJECTED)
+        waiting = sum(r.quantity for r in receipts if r.status == ReceiptStatus.AWAITING_INSPECTION)
+        expected, cumulative = None, 0
+        for s in shipments:
+            cumulative += s.quantity
+            if cumulative > received:
+                expected = s.expected_back
+                break
+        rows.append(
+            Outsourced(
+                work_order=wo,
+                supplier=shipments[-1].supplier.name if shipments else "",
+                sent=sent,
+                received=received,
+                awaiting_inspection=waiting,
+                predecessor_good=wo.predecessor_good,
+                expected_back=expected,
+                shipments=shipments,
+                receipts=receipts,
+            )
+        )
+    return rows
+
+
+def late_returns(actor: Any, today: date, limit: int) -> tuple[int, list[Outsourced]]:
+    """The actor's orders' outsourced goods expected back before today and not all back,
+    the latest first (four queries)."""
+    late = [row for row in outsourced(_mine(actor)) if row.days_late(today) > 0]
+    late.sort(key=lambda r: (-r.days_late(today), r.work_order.pk))
+    return len(late), late[:limit]

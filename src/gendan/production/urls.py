@@ -24,4 +24,5 @@ urlpatterns = [
         views_first_articles.first_article,
         name="production_first_article",
     ),
+    path("production/outsourcing/", production_views.outsourcing, name="production_outsourcing"),
 ]

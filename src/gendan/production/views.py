@@ -203,3 +203,57 @@ def day_plan(request: HttpRequest, code: str) -> HttpResponse:
             )
     context = {"line": line, "day": day, "plan": plan, "confirmations": confirmations}
     return render(request, "production/day_plan.html", context)
+
+
+@login_required
+def outsourcing(request: HttpRequest) -> HttpResponse:
+    """外发加工 on a phone: each open outsourced work order with what was sent, what came back
+    and what is still out; a form to send goods out and one to count them back in (QC inspects
+    the receipt; its good quantity then counts for the step)."""
+    from gendan.production.services import outsourcing as out
+
+    if not request.user.can(p.OUTSOURCE):
+        raise PermissionDenied
+    error: tuple[str, str] | None = None
+    if request.method == "POST":
+        wo = request.POST.get("work_order", "")
+        what = request.POST.get("what", "")
+        raw = request.POST.get("day") or ""
+        try:
+            day = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            day = None
+        try:
+            if what == "send":
+                out.send_out(
+                    work_order=wo,
+                    quantity=_int(request.POST.get("quantity")),
+                    sent_on=day,
+                    note=request.POST.get("note", "")[:500],
+                    actor=request.user,
+                )
+            elif what == "receive":
+                out.receive_back(
+                    work_order=wo,
+                    quantity=_int(request.POST.get("quantity")),
+                    received_on=day,
+                    note=request.POST.get("note", "")[:500],
+                    actor=request.user,
+                )
+            else:
+                raise Http404
+        except DomainError as exc:
+            error = (wo, prices.error_text(exc, request.user))
+        else:
+            messages.success(request, gettext("%(wo)s saved.") % {"wo": wo})
+            return redirect(request.path)
+    today = timezone.localdate()
+    rows = selectors.outsourced(_visible_pks(request.user))
+    context = {"rows": rows, "today": today, "error": error}
+    return render(request, "production/outsourcing.html", context, status=422 if error else 200)
+
+
+def _visible_pks(user: Any) -> Any:
+    from gendan.orders.selectors import visible_orders
+
+    return visible_orders(user).values("pk")

@@ -69,8 +69,10 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # one endpoint per action of the order's life (20), the answer to an unknown action, files (4),
     # the export log (1), the people an order may name (1), an Excel upload's status,
     # confirm and annotated errors (3), production's lines, calendars, routings, work orders,
-    # daily reports and day plans (17)
-    assert operations == 86
+    # daily reports and day plans (17), outsourcing's list, send and receive (3), quality's
+    # inspections (list, record, read, concession) and plans (list, put) (6), the first
+    # article's list, read, sample, approve and reject (5)
+    assert operations == 95
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)

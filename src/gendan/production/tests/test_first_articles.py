@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gendan.accounts.services import issue_token
 from gendan.attachments.models import Attachment
@@ -87,7 +87,7 @@ def test_a_known_customer_and_product_need_none_unless_the_quantity_is_large(
 def test_mass_production_is_refused_beyond_the_sample_until_approval(world, released):
     cut = cut_of(released)
     before = state(released)
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         report(world, cut, 80)
     assert refused.value.code == "production_first_article_pending"
     assert refused.value.kind == Kind.REFUSED

@@ -91,6 +91,9 @@ class Seeded:
     imports: list[str] = field(default_factory=list)  # the keys of Excel uploads (merch's)
     lines: list[str] = field(default_factory=list)  # production lines (their codes)
     first_articles: list[str] = field(default_factory=list)  # their work orders' numbers
+    inspections: list[int] = field(default_factory=list)  # quality's inspections (their ids)
+    receipts: list[int] = field(default_factory=list)  # outsourced receipts to inspect
+    outsourced: list[str] = field(default_factory=list)  # outsourced work orders (numbers)
 
 
 @dataclass
@@ -210,7 +213,40 @@ def seed(world: Any) -> Seeded:
     floor_line = production_masterdata.create_line(
         code="CRAWL-1", name="包装一线", kind="packing", days_off=[], actor=u["production"]
     )
-    orders = [o.number for o in (cod, deposit, balance, credit, shipped, held, draft)]
+    # quality: a final-inspection plan for the balance order's chairs, a failed inspection
+    # with a concession on it; an outsourced step sent out and back, its receipt to inspect
+    from gendan.production.services import outsourcing
+    from gendan.production.services import reports as production_reports
+    from gendan.production.tests.factories import work_orders
+    from gendan.quality.services import accept_concession, record_inspection, save_plan
+    from gendan.quality.tests.factories import outsourced_routing
+
+    save_plan(family="北欧系列", actor=u["qc"])
+    failed = record_inspection(
+        kind="final",
+        order=balance.number,
+        defects={"appearance": 1},
+        note=f"划痕，返工费 {SENTINEL_PAYMENT} USD",
+        actor=u["qc"],
+    )
+    accept_concession(
+        inspection=failed.pk, reason=f"客户同意折让 {SENTINEL_PAYMENT} USD", actor=u["manager"]
+    )
+    outsourced_routing(u["admin"])
+    sofas = _order(world, "EXP001", [("FN-202", 6, SENTINEL_PRICE)])
+    drive(sofas.number, Status.RELEASED, u, cod=False)
+    cut, soft, _pack = work_orders(sofas)
+    production_reports.record_report(
+        work_order=cut.number,
+        day=today - timedelta(days=1),
+        good_qty=6,
+        slip_reason="material",
+        note="布料晚到",
+        actor=u["production"],
+    )
+    outsourcing.send_out(work_order=soft.number, quantity=6, actor=u["production"])
+    receipt = outsourcing.receive_back(work_order=soft.number, quantity=2, actor=u["production"])
+    orders = [o.number for o in (cod, deposit, balance, credit, shipped, held, draft, sofas)]
     orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
     orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
     documents: list[tuple[str, str, str]] = []
@@ -264,6 +300,9 @@ def seed(world: Any) -> Seeded:
         sentinels=sentinels,
         lines=[floor_line.code],
         first_articles=[_a_first_article(u, orders[0])],
+        inspections=[failed.pk],
+        receipts=[receipt.pk],
+        outsourced=[soft.number],
     )
 
 
@@ -395,6 +434,10 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             from gendan.production.sections import LAZY
 
             kwargs = [{"key": k} for k in sorted(LAZY)]
+        elif name == "quality_today_section":
+            from gendan.quality.sections import LAZY as QUALITY_LAZY
+
+            kwargs = [{"key": k} for k in sorted(QUALITY_LAZY)]
         elif name.startswith("product"):
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
@@ -456,6 +499,22 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
     yield "notification_read_all", reverse("web:notification_read_all"), {}
     for key in s.imports:
         yield "order_import_confirm", reverse("web:order_import_confirm", args=[key]), {}
+    for number in s.orders:  # an inspection with too many defectives; a concession
+        url = reverse("web:quality_inspect", args=[number])
+        yield "quality_inspect", url, {"what": "inspect", "kind": "final", "defect_other": "999"}
+        yield "quality_inspect", url, {"what": "inspect", "kind": "final"}
+        for pk in s.inspections:
+            yield "quality_inspect", url, {"what": "concession", "inspection": str(pk)}
+    for pk in s.receipts:
+        yield "quality_home", reverse("web:quality_home"), {"receipt": str(pk)}
+    yield "quality_plans", reverse("web:quality_plans"), {"family": "X", "aql": "9"}
+    for number in s.outsourced:
+        for what in ("send", "receive"):
+            yield (
+                "production_outsourcing",
+                reverse("web:production_outsourcing"),
+                {"work_order": number, "what": what, "quantity": "999"},
+            )
     for pk in s.attachments:  # last: a removal takes the file away from the crawl
         yield "attachment_remove", reverse("web:attachment_remove", args=[pk]), {}
 
@@ -473,7 +532,8 @@ def crawl_pages(client: Client, s: Seeded, found: Findings) -> set[str]:
     for name, url, data in page_posts(s):
         seen.add(name)
         response = client.post(url, data, follow=True)
-        assert response.status_code in (200, 403, 404), (url, response.status_code)
+        # 422: a phone form's refusal, said on the page with what was typed
+        assert response.status_code in (200, 403, 404, 422), (url, response.status_code)
         kind, text = readable(response.content, response.get("Content-Type", ""))
         found.check(f"POST {url}", text, kind)
     return seen
@@ -522,6 +582,14 @@ API_WRITES_NOT_SENT = {
     "answers the gate as GET /production/first-articles/{work_order} does",
     ("POST", "/api/v1/production/first-articles/{work_order}/approve"): "as the sample's POST",
     ("POST", "/api/v1/production/first-articles/{work_order}/reject"): "as the sample's POST",
+    ("POST", "/api/v1/production/work-orders/{work_order}/send"): "quantities and dates; answers "
+    "as GET /production/outsourcing reads it",
+    ("POST", "/api/v1/production/work-orders/{work_order}/receive"): "as send",
+    ("POST", "/api/v1/quality/inspections"): "counts and defects; answers the inspection as "
+    "GET /quality/inspections/{inspection_id} reads it",
+    ("POST", "/api/v1/quality/inspections/{inspection_id}/concession"): "a reason; answers as "
+    "GET /quality/inspections/{inspection_id}",
+    ("PUT", "/api/v1/quality/plans/{family}"): "sampling levels and checklist items",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -582,6 +650,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/orders/import/{key}": [{"key": k} for k in s.imports],
         "/production/orders/{number}": [{"number": n} for n in s.orders],
         "/production/first-articles/{work_order}": [{"work_order": n} for n in s.first_articles],
+        "/quality/inspections/{inspection_id}": [{"inspection_id": i} for i in s.inspections],
         "/production/plans/{line}": [
             {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
         ],
@@ -738,6 +807,9 @@ def test_every_page_is_crawled():
         imports=["00000000-0000-0000-0000-000000000001"],
         lines=["CRAWL-1"],
         first_articles=["PN-1-1-1"],
+        inspections=[1],
+        receipts=[1],
+        outsourced=["WO-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
