@@ -147,12 +147,32 @@ def _sheet_too_large(title: str, rows: int, columns: int) -> DomainError:
     )
 
 
+def _largest_sheet(data: bytes) -> DomainError:
+    """The refusal of the largest sheet the workbook declares (its <dimension> only)."""
+    import io
+    import zipfile
+
+    largest = ("", 0, 0)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for part, title in order_imports._sheet_titles(archive).items():
+            with archive.open(part) as source:
+                size = order_imports._declared_size(source) or (0, 0)
+            if size[0] * max(size[1], 1) >= largest[1] * max(largest[2], 1):
+                largest = (title, *size)
+    return _sheet_too_large(*largest)
+
+
 def open_upload(data: bytes) -> Any:
     """The workbook's sheet, opened without reading a row; a DomainError when the upload is
     over the bounds or not an .xlsx."""
     if len(data) > MAX_BYTES:
         raise too_large(len(data))
-    order_imports.check_upload(data)  # the archive: unpacked size, every sheet's dimensions
+    try:  # the archive: its unpacked size, every sheet's declared dimensions
+        order_imports.check_upload(data)
+    except DomainError as exc:
+        if exc.code != order_imports.Code.SHEET_TOO_LARGE:
+            raise
+        raise _largest_sheet(data) from exc  # said with this import's bounds, not the orders'
     try:
         book = order_imports._book(data)
     except Exception as exc:  # openpyxl raises anything on a broken file

@@ -114,6 +114,16 @@ def test_a_bad_workbook_names_every_bad_cell_and_writes_nothing(client, world, r
     assert WorkOrder.objects.get(pk=cut.pk).good_qty == 0
 
 
+def test_a_file_that_completes_the_last_step_moves_the_order_to_produced(client, world, released):
+    data = workbook([(wo.number, YESTERDAY, 100, 0, 0, 8, "", "") for wo in work_orders(released)])
+    client.force_login(world.users["production"])
+    response = client.post(IMPORT_URL, {"file": _file(data, "r.xlsx")}, headers=EN)
+    assert response.status_code == 201, response.content
+    assert response.json()["completed_orders"] == [released.number]
+    released.refresh_from_db()
+    assert released.status == Status.PRODUCED
+
+
 def test_the_api_imports_all_or_nothing(client, world, released):
     cut, *_ = work_orders(released)
     client.force_login(world.users["production"])
@@ -160,6 +170,17 @@ def test_oversize_uploads_are_refused_before_a_row_is_read(client, world, releas
     response = client.post(IMPORT_URL, {"file": _file(out.getvalue(), "r.xlsx")}, headers=EN)
     assert response.status_code == 422
     assert response.json()["code"] == report_import.Code.SHEET_TOO_LARGE
+    message = response.json()["message"]
+    assert "2,000 rows" in message and "50,000" not in message
+    # beyond the order import's own bound too: still said with this import's bounds
+    book.active.cell(row=60_000, column=1, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(IMPORT_URL, {"file": _file(out.getvalue(), "r.xlsx")}, headers=EN)
+    assert response.status_code == 422
+    assert (
+        "60,000 rows" in response.json()["message"] and "2,000 rows" in response.json()["message"]
+    )
     response = client.post(IMPORT_URL, {"file": _file(b"not a zip", "r.xlsx")}, headers=EN)
     assert response.status_code == 422 and response.json()["code"] == "not_xlsx"
     assert not DailyReport.objects.exists()
