@@ -432,3 +432,17 @@ def test_the_master_data_pages_cost_the_same_queries_for_more_rows(client, world
         day = (TODAY + timedelta(days=i + 1)).isoformat()
         client.post(edit, {"what": "exception", "day": day, "hours": "2"})
     assert (_count(client, edit), _count(client, routing)) == before
+
+
+def test_the_printed_plan_costs_the_same_queries_for_more_work_orders(client, world, released):
+    admin = world.users["admin"]
+    tomorrow = TODAY + timedelta(days=1)
+    plans.propose_plan(line="CUT-1", day=tomorrow, actor=admin)
+    client.force_login(world.users["production"])
+    url = reverse("web:production_day_plan_pdf") + f"?day={tomorrow.isoformat()}"
+    one = _count(client, url)
+    for _ in range(2):
+        world.order(lines=[("FN-101", 20, "300"), ("FN-102", 3, "900")], to=Status.RELEASED)
+    plans.propose_plan(line="CUT-1", day=tomorrow, actor=admin)
+    plans.propose_plan(line="ASM-1", day=tomorrow, actor=admin)
+    assert _count(client, url) == one
