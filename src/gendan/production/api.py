@@ -550,7 +550,7 @@ class ReportImportOut(Schema):
 )
 def import_reports(request: HttpRequest, file: File[UploadedFile]):
     """Daily reports from an .xlsx in the template of `/production/reports/import/template.xlsx`
-    (at most 2 MB, 2,000 rows, 20 columns; refused with 413 or 422 before a row is read). Every
+    (at most 2 MB, 1,000 rows, 20 columns; refused with 413 or 422 before a row is read). Every
     row or none: a 422 `production_import_refused` names each bad cell in `details.errors`
     (sheet, row, column, cell, reason)."""
     from gendan.production.services import report_import
