@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.utils.translation import gettext
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from gendan.apiconventions import caller, errors, page_by_key
-from gendan.errors import not_found
+from gendan.apiconventions import ErrorOut, caller, errors, page_by_key
+from gendan.errors import DomainError, Kind, not_found
 from gendan.orders.selectors import get_order_for
 from gendan.production import selectors
 from gendan.production.models import (
@@ -688,6 +690,55 @@ def receive_outsourced(request: HttpRequest, work_order: str, data: OutsourceIn)
         actor=caller(request),
     )
     return Status(201, _outsourced_one(request, work_order))
+
+
+# ---- daily reports from Excel ------------------------------------------------------------------
+
+
+class ReportImportOut(Schema):
+    rows: int
+    imported: int
+    completed_orders: list[str] = Field(description="Orders the file completed, moved to produced.")
+    not_completed: dict[str, str] = Field(
+        description="Orders the file completed that could not move to produced, and why."
+    )
+
+
+@router.post(
+    "/reports/import",
+    response={201: ReportImportOut, **errors(403), 413: ErrorOut},
+)
+def import_reports(request: HttpRequest, file: File[UploadedFile]):
+    """Daily reports from an .xlsx in the template of `/production/reports/import/template.xlsx`
+    (at most 2 MB, 1,000 rows, 20 columns; refused with 413 or 422 before a row is read). Every
+    row or none: a 422 `production_import_refused` names each bad cell in `details.errors`
+    (sheet, row, column, cell, reason)."""
+    from gendan.production.services import report_import
+
+    actor = caller(request)
+    if file.size is not None and file.size > report_import.MAX_BYTES:
+        return Status(413, report_import.too_large(file.size).as_dict())
+    result = report_import.import_reports(data=file.read(), actor=actor)
+    if result.failed():
+        raise DomainError(
+            report_import.Code.IMPORT_REFUSED,
+            gettext("%(n)s errors: nothing was imported.") % {"n": result.error_count},
+            kind=Kind.INVALID,
+            details={
+                "errors": result.errors,
+                "error_count": result.error_count,
+                "more_errors": result.more_errors,
+            },
+        )
+    return Status(
+        201,
+        {
+            "rows": result.rows,
+            "imported": result.imported,
+            "completed_orders": result.completed_orders,
+            "not_completed": result.not_completed,
+        },
+    )
 
 
 # the first article's endpoints live in their own module, under the same prefix

@@ -111,7 +111,7 @@ def plan_against_actual(order: Any, user: Any) -> dict[str, Any] | None:
         ],
         height=280,
     )
-    return {"progress": progress, "svg": svg}
+    return {"progress": progress, "svg": svg, "order_number": order.number}
 
 
 def register() -> None:

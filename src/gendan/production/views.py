@@ -20,7 +20,7 @@ from gendan import prices
 from gendan.errors import DomainError
 from gendan.production import permissions as p
 from gendan.production import selectors
-from gendan.production.models import ProductionLine, SlipReason
+from gendan.production.models import DayPlan, ProductionLine, SlipReason
 from gendan.production.services import reports
 
 PAGE_PERMS = (p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN)
@@ -39,6 +39,8 @@ def production_home(request: HttpRequest) -> HttpResponse:
         "lines": list(selectors.lines()),
         "routings": list(selectors.routings()),
         "weekdays": [WEEKDAYS_ABBR[d] for d in range(7)],
+        "user_can_manage": request.user.can(p.MANAGE_LINES),
+        "user_can_report": request.user.can(p.REPORT),
     }
     return render(request, "production/home.html", context)
 
@@ -109,7 +111,9 @@ def floor(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, gettext("%(wo)s reported.") % {"wo": typed["work_order"]})
             return redirect(f"{request.path}?day={day.isoformat()}")
     rows = selectors.floor(line, day)
+    plan = DayPlan.objects.filter(line=line, day=day).first()
     context = {
+        "plan": plan,
         "line": line,
         "day": day,
         "yesterday": day - timedelta(days=1),
@@ -142,7 +146,6 @@ def today_section(request: HttpRequest, key: str) -> HttpResponse:
 def day_plan(request: HttpRequest, code: str) -> HttpResponse:
     """The day's plan of a line (default: tomorrow): propose it from the standard rates, edit a
     quantity, and confirm as the merchandiser, the workshop or the packing supervisor."""
-    from gendan.production.models import DayPlan
     from gendan.production.services import plans
 
     if not request.user.can(p.CONFIRM_PLAN):

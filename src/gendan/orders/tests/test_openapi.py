@@ -57,6 +57,8 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
             suppress_health_check=list(HealthCheck),
         )
         def run(case: schemathesis.Case) -> None:
+            if case.headers:  # a Host the server does not serve is Django's 400, not the API's
+                case.headers = {k: v for k, v in case.headers.items() if k.lower() != "host"}
             response = case.call_and_validate(headers=headers, checks=CHECKS)
             statuses[f"{case.method} {response.status_code}"] = (
                 statuses.get(f"{case.method} {response.status_code}", 0) + 1
@@ -71,8 +73,9 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # confirm and annotated errors (3), production's lines, calendars, routings, work orders,
     # daily reports and day plans (17), outsourcing's list, send and receive (3), quality's
     # inspections (list, record, read, concession) and plans (list, put) (6), the first
-    # article's list, read, sample, approve and reject (5)
-    assert operations == 95
+    # article's list, read, sample, approve and reject (5), the daily reports'
+    # import (1)
+    assert operations == 96
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)
