@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from gendan.errors import DomainError, Kind
 from gendan.orders.models import Order
@@ -55,7 +56,7 @@ def inspect(world, order, **defects):
 
 def refusal_of(world, order) -> DomainError:
     before = state(order)
-    with pytest.raises(DomainError) as exc:
+    with translation.override("en"), pytest.raises(DomainError) as exc:
         notice(world, order)
     assert state(order) == before
     assert exc.value.kind == Kind.REFUSED
