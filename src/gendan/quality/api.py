@@ -164,7 +164,7 @@ def concede(request: HttpRequest, inspection_id: int, data: ConcessionIn):
     return Status(201, inspection_out(_one(request, inspection_id), caller(request)))
 
 
-class PlanIn(Schema):
+class InspectionPlanIn(Schema):
     final_required: bool = True
     in_process_required: bool = False
     method: Literal[*Method.values] = "aql"  # type: ignore[valid-type]
@@ -172,7 +172,7 @@ class PlanIn(Schema):
     checklist: list[str] = Field(default_factory=list)
 
 
-class PlanOut(PlanIn):
+class InspectionPlanOut(InspectionPlanIn):
     family: str
 
 
@@ -187,12 +187,12 @@ def plan_out(plan: InspectionPlan) -> dict[str, Any]:
     }
 
 
-class PlanPage(Schema):
-    items: list[PlanOut]
+class InspectionPlanPage(Schema):
+    items: list[InspectionPlanOut]
     next_cursor: str | None
 
 
-@router.get("/plans", response={200: PlanPage, **errors()})
+@router.get("/plans", response={200: InspectionPlanPage, **errors()})
 def list_plans(
     request: HttpRequest,
     after: str | None = Query(None, max_length=100, description="`next_cursor` of the page before"),
@@ -202,8 +202,8 @@ def list_plans(
     return {"items": [plan_out(p) for p in rows], "next_cursor": cursor}
 
 
-@router.put("/plans/{family}", response={200: PlanOut, **errors(403)})
-def put_plan(request: HttpRequest, family: str, data: PlanIn):
+@router.put("/plans/{family}", response={200: InspectionPlanOut, **errors(403)})
+def put_plan(request: HttpRequest, family: str, data: InspectionPlanIn):
     """Create or change a family's inspection plan."""
     plan = services.save_plan(
         family=family,

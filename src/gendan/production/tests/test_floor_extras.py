@@ -28,7 +28,7 @@ from gendan.production.models import (
     WorkOrder,
 )
 from gendan.production.services import plans, report_import, reports
-from gendan.production.tests.factories import released_order, FAMILY, factory, work_orders
+from gendan.production.tests.factories import FAMILY, factory, released_order, work_orders
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from gendan.errors import DomainError, Kind
 from gendan.orders.models import Order
@@ -55,7 +56,7 @@ def inspect(world, order, **defects):
 
 def refusal_of(world, order) -> DomainError:
     before = state(order)
-    with pytest.raises(DomainError) as exc:
+    with translation.override("en"), pytest.raises(DomainError) as exc:
         notice(world, order)
     assert state(order) == before
     assert exc.value.kind == Kind.REFUSED
@@ -80,10 +81,7 @@ def test_an_order_of_a_family_without_a_plan_ships_without_inspection(world):
 
 
 def test_no_shipping_notice_before_a_final_inspection(world, ready):
-    from django.utils import translation
-
-    with translation.override("en"):
-        error = refusal_of(world, ready)
+    error = refusal_of(world, ready)
     assert error.code == Code.FINAL_MISSING
     assert "Final inspection not done" in str(error.message)
     assert reasons(world, ready) == [Code.FINAL_MISSING]
