@@ -135,6 +135,7 @@ def test_every_list_is_a_page(http, merch, world):
         "/api/v1/production/lines",
         "/api/v1/production/routings",
         "/api/v1/production/work-orders",
+        "/api/v1/production/first-articles",
         "/api/v1/production/outsourcing",
         "/api/v1/quality/inspections",
         "/api/v1/quality/plans",
