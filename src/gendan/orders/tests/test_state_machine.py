@@ -56,6 +56,8 @@ from gendan.production.models import (
 )
 from gendan.production.services import closing, first_articles, reports
 from gendan.production.tests.factories import factory as production_factory
+from gendan.quality.models import Concession, Inspection
+from gendan.quality.services import accept_concession, record_inspection, save_plan
 from gendan.shipping.models import DeliveryNote, ShippingNotice, ShippingStatus
 from gendan.timeline.models import Event, EventKind
 
@@ -84,8 +86,10 @@ ROLES = (
     "service",
     "admin",
 )
-#: the product made in routed steps (the factory's 北欧系列), and the starts that need no report
+#: the product made in routed steps (the factory's 北欧系列, whose final inspection gates the
+#: shipping notice), and the starts that need no report
 ROUTED = "FN-101"
+PLANNED_FAMILY = "北欧系列"
 BEFORE_PRODUCTION = frozenset({Status.SIGNED, Status.DEPOSIT_REQUESTED, Status.RELEASED})
 #: a day's slip reason and note: none, a full one, a reason without its note
 SLIPS = (("", ""), ("machine", "锯片断了"), ("material", ""))
@@ -153,6 +157,8 @@ def snapshot(number: str) -> Snapshot:
             tuple(FirstArticle.objects.filter(order=order).values_list("pk", "status")),
             FirstArticleSample.objects.filter(first_article__order=order).count(),
             NoticeClosure.objects.filter(notice__order=order).count(),
+            tuple(Inspection.objects.filter(order=order).values_list("pk", "result")),
+            Concession.objects.filter(order=order).count(),
         ),
     )
 
@@ -173,6 +179,7 @@ class OrderLives(RuleBasedStateMachine):
         self.savepoint = transaction.savepoint_create()
         StockLevel.objects.filter(product__code__in=PRODUCTS).update(on_hand=STOCK, reserved=0)
         production_factory(self.users["admin"])  # FN-101: 开料 -> 组装 -> 包装
+        save_plan(family=PLANNED_FAMILY, actor=self.users["qc"])  # its final inspection gates
         self.numbers: list[str] = []
 
     def teardown(self) -> None:
@@ -401,6 +408,34 @@ class OrderLives(RuleBasedStateMachine):
             ),
         )
 
+    @rule(
+        number=orders,
+        defects=st.sampled_from(({}, {}, {"appearance": 6})),
+        who=st.sampled_from(("qc", "qc", "qc", "merch")),
+    )
+    def qc_inspects_the_goods(self, number: str, defects: dict[str, int], who: str) -> None:
+        """A final inspection, passing or failing, by QC (or someone who may not)."""
+        self._try_verb(
+            number,
+            lambda: record_inspection(
+                kind="final", order=number, defects=defects, actor=self.users[who]
+            ),
+        )
+
+    @rule(
+        number=orders,
+        reason=st.sampled_from(("", "客户同意让步接收")),
+        who=st.sampled_from(("manager", "manager", "sales")),
+    )
+    def the_sales_manager_concedes(self, number: str, reason: str, who: str) -> None:
+        failed = Inspection.objects.filter(order__number=number, result="failed").last()
+        if failed is None:
+            return
+        self._try_verb(
+            number,
+            lambda: accept_concession(inspection=failed.pk, reason=reason, actor=self.users[who]),
+        )
+
     # ---- how a step is tried ---------------------------------------------------------------------
 
     def _try_verb(self, number: str, call: Any) -> None:
@@ -493,6 +528,7 @@ class OrderLives(RuleBasedStateMachine):
         self.finished_orders_hold_no_stock()
         self.steps_never_outrun_what_feeds_them()
         self.produced_only_when_every_last_step_is_complete()
+        self.notices_only_after_a_passed_final_inspection_or_a_concession()
 
     def quantities_never_overrun(self) -> None:
         for line in OrderLine.objects.filter(order__number__in=self.numbers):
@@ -555,6 +591,18 @@ class OrderLives(RuleBasedStateMachine):
                 assert closure.reason.strip()
             else:
                 assert wo.status == WorkOrderStatus.DONE, (wo.number, wo.status)
+
+    def notices_only_after_a_passed_final_inspection_or_a_concession(self) -> None:
+        noticed = Order.objects.filter(
+            number__in=self.numbers,
+            shipping_notices__isnull=False,
+            lines__product__series=PLANNED_FAMILY,
+        ).distinct()
+        for order in noticed:
+            assert (
+                Inspection.objects.filter(order=order, kind="final", result="passed").exists()
+                or Concession.objects.filter(order=order).exists()
+            ), order.number
 
     def finished_orders_hold_no_stock(self) -> None:
         """A cancelled order gave its reservations back; a closed one shipped them all."""
