@@ -21,3 +21,5 @@ class Code:
     DUPLICATE = "production_duplicate"
     PLAN_CONFIRMED = "production_plan_confirmed"
     WRONG_POST = "production_wrong_post"
+    SCHEDULE_MOVE_REFUSED = "production_schedule_move_refused"
+    NO_SCHEDULE = "production_no_schedule"

@@ -13,6 +13,7 @@ MANAGE_LINES = "manage_production_lines"
 REPORT = "report_production"
 CLOSE_SHORT = "close_notice_short"
 CONFIRM_PLAN = "confirm_day_plan"
+PLAN = "plan_production"
 
 #: event kinds
 WORK_ORDERS_ISSUED = "production.work_orders_issued"
@@ -23,6 +24,9 @@ CLOSED_SHORT = "production.closed_short"
 MASTER_DATA = "production.master_data"
 PLAN_PROPOSED = "production.plan_proposed"
 PLAN_CONFIRMED = "production.plan_confirmed"
+SCHEDULE_GENERATED = "production.schedule_generated"
+SCHEDULE_IMPROVED = "production.schedule_improved"
+SCHEDULE_MOVED = "production.schedule_moved"
 
 
 def register() -> None:
@@ -46,6 +50,12 @@ def register() -> None:
         roles={"production", "merchandiser"},
         app="production",
     )
+    add(
+        code=PLAN,
+        label=_("Generate the weekly production schedule and move its blocks"),
+        roles={"production"},
+        app="production",
+    )
     kind = extensions.add_event_kind
     kind(code=WORK_ORDERS_ISSUED, label=_("Work orders issued"), app="production")
     kind(code=REPORTED, label=_("Production reported"), app="production")
@@ -55,3 +65,6 @@ def register() -> None:
     kind(code=MASTER_DATA, label=_("Production master data changed"), app="production")
     kind(code=PLAN_PROPOSED, label=_("Day plan proposed"), app="production")
     kind(code=PLAN_CONFIRMED, label=_("Day plan confirmed"), app="production")
+    kind(code=SCHEDULE_GENERATED, label=_("Weekly schedule generated"), app="production")
+    kind(code=SCHEDULE_IMPROVED, label=_("Weekly schedule improved"), app="production")
+    kind(code=SCHEDULE_MOVED, label=_("Schedule block moved"), app="production")

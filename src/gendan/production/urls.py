@@ -13,4 +13,10 @@ urlpatterns = [
         production_views.today_section,
         name="production_today_section",
     ),
+    path("production/schedule/", production_views.schedule, name="production_schedule"),
+    path(
+        "production/schedule/status/",
+        production_views.schedule_status,
+        name="production_schedule_status",
+    ),
 ]

@@ -20,7 +20,7 @@ from gendan import prices
 from gendan.errors import DomainError
 from gendan.production import permissions as p
 from gendan.production import selectors
-from gendan.production.models import ProductionLine, SlipReason
+from gendan.production.models import ProductionLine, ScheduleBlock, SlipReason
 from gendan.production.services import reports
 
 PAGE_PERMS = (p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN)
@@ -203,3 +203,100 @@ def day_plan(request: HttpRequest, code: str) -> HttpResponse:
             )
     context = {"line": line, "day": day, "plan": plan, "confirmations": confirmations}
     return render(request, "production/day_plan.html", context)
+
+
+# ---- the weekly schedule ----------------------------------------------------------------------
+
+
+def _week(raw: str | None) -> date:
+    from gendan.production.services.schedule import week_of
+
+    if not raw:
+        return week_of(timezone.localdate())
+    try:
+        return week_of(date.fromisoformat(raw))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@login_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    """The week's schedule (Gantt-like: a row per line, a column per day), each order's expected
+    finish against its delivery date; generate it, and move a block (its effect, or why not)."""
+    from gendan.production.services import schedule as service
+
+    if not request.user.can(p.PLAN):
+        raise PermissionDenied
+    week = _week(request.POST.get("week") or request.GET.get("week"))
+    url = f"{request.path}?week={week.isoformat()}"
+    effect = None
+    refusal = ""
+    selected = _int(request.POST.get("block") or request.GET.get("block"))
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        try:
+            if what == "generate":
+                service.generate_schedule(week=week, actor=request.user)
+                messages.success(request, gettext("The schedule of the week is generated."))
+                return redirect(url)
+            if what == "move":
+                raw_day = request.POST.get("day", "")
+                try:
+                    to_day = date.fromisoformat(raw_day)
+                except ValueError:
+                    to_day = None
+                if to_day is None:
+                    refusal = gettext("Choose a day.")
+                else:
+                    effect = service.move_block(
+                        block=selected,
+                        line=request.POST.get("line") or None,
+                        day=to_day,
+                        actor=request.user,
+                    )
+                    selected = -1
+            else:
+                raise Http404
+        except DomainError as exc:
+            refusal = prices.error_text(exc, request.user)
+    run = service.run_covering(week)
+    data = selectors.schedule_week(run, week) if run is not None else None
+    block = None
+    if run is not None and selected > 0:
+        block = (
+            ScheduleBlock.objects.filter(pk=selected, run=run)
+            .select_related("work_order__order", "line")
+            .first()
+        )
+    context = {
+        "week": week,
+        "previous": week - timedelta(days=7),
+        "next": week + timedelta(days=7),
+        "run": run,
+        "data": data,
+        "chosen": block,
+        "effect": effect,
+        "refusal": refusal,
+        "lines": ProductionLine.objects.filter(active=True).order_by("code")
+        if block is not None
+        else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "production/schedule.html", context, status=422 if refusal else 200)
+
+
+@login_required
+def schedule_status(request: HttpRequest) -> HttpResponse:
+    """The improvement's status, polled by htmx while the worker solves; reloads when done."""
+    from gendan.production.models import ScheduleStatus
+    from gendan.production.services import schedule as service
+
+    if not request.user.can(p.PLAN):
+        raise PermissionDenied
+    week = _week(request.GET.get("week"))
+    run = service.run_covering(week)
+    response = render(request, "production/_schedule_status.html", {"run": run, "week": week})
+    waiting = (ScheduleStatus.QUEUED, ScheduleStatus.RUNNING)
+    if request.htmx and run is not None and run.status not in waiting:
+        response["HX-Refresh"] = "true"
+    return response
