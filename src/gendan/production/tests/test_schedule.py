@@ -133,7 +133,7 @@ def test_a_move_that_breaks_precedence_is_refused_and_changes_nothing(
         service.move_block(block=asm_block, line="ASM-1", day=by_step["开料"][0][2], actor=planner)
     assert refused.value.code == "production_schedule_move_refused"
     assert refused.value.details["reason"] == "precedence"
-    assert "Precedence: the step before ends on" in str(refused.value.message)
+    assert "工序顺序：上道工序" in str(refused.value.message)  # the default language
     assert blocks_of(run) == before
     assert not ScheduleMove.objects.exists()
     run.refresh_from_db()
