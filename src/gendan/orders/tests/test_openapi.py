@@ -70,7 +70,7 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # the export log (1), the people an order may name (1), an Excel upload's status,
     # confirm and annotated errors (3), production's lines, calendars, routings, work orders,
     # daily reports and day plans (17)
-    assert operations == 81
+    assert operations == 85
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)

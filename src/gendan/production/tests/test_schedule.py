@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gendan.engines.schedule import validate
 from gendan.errors import DomainError
@@ -129,11 +129,11 @@ def test_a_move_that_breaks_precedence_is_refused_and_changes_nothing(
     before = blocks_of(run)
     by_step = steps(run)
     asm_block = by_step["组装"][0][0]
-    with pytest.raises(DomainError) as refused:
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
         service.move_block(block=asm_block, line="ASM-1", day=by_step["开料"][0][2], actor=planner)
     assert refused.value.code == "production_schedule_move_refused"
     assert refused.value.details["reason"] == "precedence"
-    assert "工序顺序：上道工序" in str(refused.value.message)  # the default language
+    assert "工序顺序：上道工序" in str(refused.value.message)  # in the user's language
     assert blocks_of(run) == before
     assert not ScheduleMove.objects.exists()
     run.refresh_from_db()

@@ -209,6 +209,10 @@ def seed(world: Any) -> Seeded:
     floor_line = production_masterdata.create_line(
         code="CRAWL-1", name="包装一线", kind="packing", days_off=[], actor=u["production"]
     )
+    # and this week's schedule, so its page and endpoints have one to show
+    from gendan.production.services import schedule as production_schedule
+
+    production_schedule.generate_schedule(week=today, actor=u["production"])
     orders = [o.number for o in (cod, deposit, balance, credit, shipped, held, draft)]
     orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
     orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
@@ -493,6 +497,9 @@ API_WRITES_NOT_SENT = {
     "GET /production/plans/{line}/{day}",
     ("PUT", "/api/v1/production/plans/{line}/{day}/items/{work_order}"): "as propose",
     ("POST", "/api/v1/production/plans/{line}/{day}/confirm"): "as propose",
+    ("POST", "/api/v1/production/schedule/generate"): "the run's counts of days late, read back "
+    "by GET /production/schedule/status",
+    ("POST", "/api/v1/production/schedule/move"): "dates and days late of one order",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -563,6 +570,8 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/loading/container-types": ["", "?include_inactive=true"],
         "/people": ["?role=salesperson", "?role=merchandiser"],
         "/communications": ["", "?customer=EXP001", "?open_only=false"],
+        "/production/schedule": [f"?week={timezone.localdate().isoformat()}"],
+        "/production/schedule/status": [f"?week={timezone.localdate().isoformat()}"],
     }
     for method, path in sorted(api_operations()):
         if method != "GET":
