@@ -1,5 +1,6 @@
 """The planner generates the week's schedule, moves a block, and sees the due-date effect; a
-move that breaks precedence is refused with the reason (Playwright + Chromium)."""
+move that breaks precedence is refused with the reason; on a phone the grid scrolls in its
+frame (Playwright + Chromium)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,12 @@ def test_the_planner_generates_the_week_moves_a_block_and_sees_the_due_date_effe
     expect(row.locator("[data-testid=late]")).to_contain_text(f"{late} late")
     assert ScheduleMove.objects.get().to_day == later
     screenshot(page, "production-schedule-moved")
+
+    # on a phone the grid scrolls inside its frame; the page itself does not scroll sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/production/schedule/?week={week.isoformat()}")
+    expect(schedule.locator(f"a[data-order='{order.number}']").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    frame = page.locator("[data-testid=schedule]")
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth")
+    screenshot(page, "production-schedule-phone")
