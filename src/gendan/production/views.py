@@ -268,6 +268,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
             .select_related("work_order__order", "line")
             .first()
         )
+    if data is not None:
+        for row in data.rows:
+            row["html"] = _row_html(row, week, block.pk if block else None)
     context = {
         "week": week,
         "previous": week - timedelta(days=7),
@@ -283,6 +286,31 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "production/schedule.html", context, status=422 if refusal else 200)
+
+
+def _row_html(row: dict[str, Any], week: date, chosen: int | None) -> str:
+    """A line's seven cells, written here rather than in the template: the busiest week of a
+    large factory has thousands of blocks, and the template's loop cost most of the page."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    code = escape(row["line"].code) if row["line"] is not None else "outsourced"
+    monday = week.isoformat()
+    out = []
+    for i, cell in enumerate(row["cells"]):
+        chips = []
+        for b in cell.blocks:
+            css = "blk" + (" late" if b["late"] else "") + (" sel" if b["pk"] == chosen else "")
+            tail = f"→{b['until']:%m-%d}" if b["until"] else f"{b['hours']}h"
+            order = escape(b["order"])
+            chips.append(
+                f'<a class="{css}" href="?week={monday}&amp;block={b["pk"]}#move" '
+                f'data-block="{b["pk"]}" data-work-order="{escape(b["work_order"])}" '
+                f'data-order="{order}">{order} {escape(b["step"])} <b>{b["quantity"]}</b> '
+                f"<small>{tail}</small></a>"
+            )
+        out.append(f'<div role="cell" data-line="{code}" data-day="{i}">{"".join(chips)}</div>')
+    return mark_safe("".join(out))  # every value above is escaped or a number
 
 
 @login_required
