@@ -212,75 +212,69 @@ def _step_info(snap: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
     return {(w["id"], i): s for w in snap["work_orders"] for i, s in enumerate(w["steps"])}
 
 
+BLOCK_COLUMNS = (
+    "run_id",
+    "work_order_id",
+    "ref",
+    "step_index",
+    "line_id",
+    "day",
+    "minutes",
+    "quantity",
+    "step_start",
+    "step_end",
+)
+FINISH_COLUMNS = ("run_id", "ref", "order_id", "due", "finish", "tardiness")
+
+
 def _block_rows(
     run: ScheduleRun, plans: tuple[engine.StepPlan, ...], snap: dict[str, Any]
-) -> list[ScheduleBlock]:
+) -> list[tuple[Any, ...]]:
+    """The rows of ScheduleBlock (BLOCK_COLUMNS) of ``plans``, the real quantities shared."""
     info = _step_info(snap)
     line_pk = {line["id"]: line["pk"] for line in snap["lines"]}
+    day = connection.ops.adapt_datefield_value
     rows = []
     for plan in plans:
         s = info[(plan.ref.work_order, plan.ref.index)]
-        common = {
-            "run": run,
-            "work_order_id": s["wo"],
-            "ref": plan.ref.work_order,
-            "step_index": plan.ref.index,
-            "step_start": plan.start,
-            "step_end": plan.end,
-        }
+        ref, index = plan.ref.work_order, plan.ref.index
+        first, last = day(plan.start), day(plan.end)
         if not plan.blocks:
-            rows.append(ScheduleBlock(day=plan.start, minutes=0, quantity=s["qty"], **common))
+            rows.append((run.pk, s["wo"], ref, index, None, first, 0, s["qty"], first, last))
             continue
         shares = split_quantity(s["qty"], [b.minutes for b in plan.blocks])
         for b, qty in zip(plan.blocks, shares, strict=True):
-            rows.append(
-                ScheduleBlock(
-                    line_id=line_pk[b.line], day=b.date, minutes=b.minutes, quantity=qty, **common
-                )
-            )
+            line, on = line_pk[b.line], day(b.date)
+            rows.append((run.pk, s["wo"], ref, index, line, on, b.minutes, qty, first, last))
     return rows
 
 
 def _finish_rows(
     run: ScheduleRun, plans: tuple[engine.WorkOrderPlan, ...], snap: dict[str, Any]
-) -> list[ScheduleFinish]:
+) -> list[tuple[Any, ...]]:
     order_of = {w["id"]: w["order"] for w in snap["work_orders"]}
-    return [
-        ScheduleFinish(
-            run=run,
-            ref=w.id,
-            order_id=order_of[w.id],
-            due=w.due,
-            finish=w.finish,
-            tardiness=w.tardiness,
-        )
-        for w in plans
-    ]
+    day = connection.ops.adapt_datefield_value
+    return [(run.pk, w.id, order_of[w.id], day(w.due), day(w.finish), w.tardiness) for w in plans]
 
 
-def _insert(model: Any, rows: list[Any]) -> None:
-    """Many rows in one executemany (the ORM's bulk_create spends seconds building the SQL of
-    thousands of rows; these have no defaults or signals to run)."""
+def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows in one executemany (the ORM's bulk_create spends seconds building model
+    instances and the SQL of thousands of rows; these have no defaults or signals to run)."""
     if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    values = [
-        tuple(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
-        for row in rows
-    ]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _save(run: ScheduleRun, result: engine.Schedule, snap: dict[str, Any]) -> None:
     """Replace the run's blocks and finishes by ``result`` (four queries)."""
     ScheduleBlock.objects.filter(run=run).delete()
     ScheduleFinish.objects.filter(run=run).delete()
-    _insert(ScheduleBlock, _block_rows(run, result.steps, snap))
-    _insert(ScheduleFinish, _finish_rows(run, result.work_orders, snap))
+    _insert(ScheduleBlock, BLOCK_COLUMNS, _block_rows(run, result.steps, snap))
+    _insert(ScheduleFinish, FINISH_COLUMNS, _finish_rows(run, result.work_orders, snap))
     run.total_tardiness = result.total_tardiness
     run.late_orders = result.late_orders
     run.unplanned = list(result.unplanned)
@@ -555,7 +549,7 @@ def move_block(*, block: int, line: str | None, day: date, actor: Any) -> Effect
         moved = result.schedule
         new_plan = moved.step(engine.StepRef(ref, index))
         ScheduleBlock.objects.filter(run=run, ref=ref, step_index=index).delete()
-        ScheduleBlock.objects.bulk_create(_block_rows(run, (new_plan,), run.problem))
+        _insert(ScheduleBlock, BLOCK_COLUMNS, _block_rows(run, (new_plan,), run.problem))
         e = result.effects[0]
         ScheduleFinish.objects.filter(run=run, ref=ref).update(
             finish=e.finish_after, tardiness=e.tardiness_after
