@@ -264,9 +264,16 @@ def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        if connection.vendor != "postgresql":  # SQLite: executemany is one prepared statement
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {marks}", rows)
+            return
+        # PostgreSQL: COPY (executemany is a round trip per row, a long VALUES list is slow
+        # to bind on the client)
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _save(run: ScheduleRun, result: engine.Schedule, snap: dict[str, Any]) -> None:
