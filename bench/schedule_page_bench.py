@@ -5,7 +5,7 @@ lines and 2,000 open notice lines (about 6,000 work orders, 2-4 steps each), in 
 It times what the planner waits for: ``generate_schedule`` (reading the problem from the
 database, the constructive schedule, saving its blocks) and the page ``/production/schedule/``
 of the busiest week (the first), through Django's test client signed in as the planner, and the
-read endpoint ``GET /api/v1/production/schedule`` (its first page). Budget: the constructive
+read endpoint ``GET /api/v1/production/schedule/weeks/{week}`` (its first page). Budget: the constructive
 schedule <= 2 s, the page <= 500 ms.
 
     PYTHONPATH=src python bench/schedule_page_bench.py                     # SQLite under var/
@@ -207,7 +207,7 @@ def main() -> int:
     client = Client()
     client.force_login(planner)
     url = f"/production/schedule/?week={monday.isoformat()}"
-    api = f"/api/v1/production/schedule?week={monday.isoformat()}"
+    api = f"/api/v1/production/schedule/weeks/{monday.isoformat()}"
     client.get(url)  # warm the template cache
     page_s, page_runs, response = timed(lambda: client.get(url), args.repeat)
     assert response.status_code == 200

@@ -570,7 +570,7 @@ class ScheduleGenerateIn(Schema):
 @router.post("/schedule/generate", response={201: ScheduleRunOut, **errors(403)})
 def generate_schedule(request: HttpRequest, data: ScheduleGenerateIn):
     """The week's constructive schedule at once; CP-SAT improves it in the worker (see
-    `GET /production/schedule/status`)."""
+    `GET /production/schedule/weeks/{week}/status`)."""
     from gendan.production.services import schedule
 
     run = schedule.generate_schedule(week=data.week, actor=caller(request))
@@ -589,7 +589,7 @@ def _covering(request: HttpRequest, week: date) -> Any:
     return run
 
 
-@router.get("/schedule/status", response={200: ScheduleRunOut, **errors(403, 404)})
+@router.get("/schedule/weeks/{week}/status", response={200: ScheduleRunOut, **errors(403, 404)})
 def schedule_status(request: HttpRequest, week: date):
     """The schedule covering the week: the improvement's status and the solver's report."""
     return run_out(_covering(request, week))
@@ -609,19 +609,19 @@ class ScheduleBlockOut(Schema):
 
 
 class ScheduleWeekOut(Schema):
-    run: ScheduleRunOut
     items: list[ScheduleBlockOut]
     next_cursor: str | None
 
 
-@router.get("/schedule", response={200: ScheduleWeekOut, **errors(403, 404)})
+@router.get("/schedule/weeks/{week}", response={200: ScheduleWeekOut, **errors(403, 404)})
 def read_schedule(
     request: HttpRequest,
     week: date,
     after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
     limit: int = Query(200, ge=1, le=1000),
 ):
-    """The blocks of the week (Monday to Sunday) of the schedule covering it, a page at a time."""
+    """The blocks of the week (Monday to Sunday, `week` any day of it) of the schedule covering
+    it, a page at a time; the run itself: `GET /production/schedule/weeks/{week}/status`."""
     from datetime import timedelta
 
     from gendan.production.models import ScheduleBlock
@@ -648,7 +648,7 @@ def read_schedule(
         }
         for b in rows
     ]
-    return {"run": run_out(run), "items": items, "next_cursor": cursor}
+    return {"items": items, "next_cursor": cursor}
 
 
 class ScheduleMoveIn(Schema):

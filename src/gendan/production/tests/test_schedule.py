@@ -287,7 +287,7 @@ def test_the_page_and_the_read_endpoint_cost_the_same_queries_whatever_the_size(
 ):
     client.force_login(planner)
     generate(planner, django_capture_on_commit_callbacks)
-    api = f"/api/v1/production/schedule?week={NEXT_WEEK.isoformat()}"
+    api = f"/api/v1/production/schedule/weeks/{NEXT_WEEK.isoformat()}"
     small = (_queries(client, page()), _queries(client, api))
     _more_orders(world, 4)
     run = generate(planner, django_capture_on_commit_callbacks)
@@ -308,10 +308,10 @@ def test_the_api_generates_reads_moves_and_tells_the_solvers_status(
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["week"] == NEXT_WEEK.isoformat() and body["status"] == "queued"
-    read = client.get(f"/api/v1/production/schedule?week={NEXT_WEEK.isoformat()}&limit=2").json()
+    read = client.get(f"/api/v1/production/schedule/weeks/{NEXT_WEEK.isoformat()}?limit=2").json()
     assert len(read["items"]) == 2 and read["next_cursor"]
     rest = client.get(
-        f"/api/v1/production/schedule?week={NEXT_WEEK.isoformat()}&after={read['next_cursor']}"
+        f"/api/v1/production/schedule/weeks/{NEXT_WEEK.isoformat()}?after={read['next_cursor']}"
     ).json()
     every = read["items"] + rest["items"]
     assert len(every) == ScheduleBlock.objects.filter(day__lt=NEXT_WEEK + timedelta(7)).count()
@@ -324,5 +324,5 @@ def test_the_api_generates_reads_moves_and_tells_the_solvers_status(
     )
     assert refused.status_code == 409
     assert refused.json()["code"] == "production_schedule_move_refused"
-    status = client.get(f"/api/v1/production/schedule/status?week={NEXT_WEEK.isoformat()}")
+    status = client.get(f"/api/v1/production/schedule/weeks/{NEXT_WEEK.isoformat()}/status")
     assert status.json()["status"] == "queued"

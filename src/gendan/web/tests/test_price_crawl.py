@@ -498,7 +498,7 @@ API_WRITES_NOT_SENT = {
     ("PUT", "/api/v1/production/plans/{line}/{day}/items/{work_order}"): "as propose",
     ("POST", "/api/v1/production/plans/{line}/{day}/confirm"): "as propose",
     ("POST", "/api/v1/production/schedule/generate"): "the run's counts of days late, read back "
-    "by GET /production/schedule/status",
+    "by GET /production/schedule/weeks/{week}/status",
     ("POST", "/api/v1/production/schedule/move"): "dates and days late of one order",
 }
 API_WRITES_SENT = {
@@ -562,6 +562,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/production/plans/{line}": [
             {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
         ],
+        "/production/schedule/weeks/{week}": [{"week": timezone.localdate().isoformat()}],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
@@ -570,8 +571,6 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/loading/container-types": ["", "?include_inactive=true"],
         "/people": ["?role=salesperson", "?role=merchandiser"],
         "/communications": ["", "?customer=EXP001", "?open_only=false"],
-        "/production/schedule": [f"?week={timezone.localdate().isoformat()}"],
-        "/production/schedule/status": [f"?week={timezone.localdate().isoformat()}"],
     }
     for method, path in sorted(api_operations()):
         if method != "GET":
