@@ -741,6 +741,154 @@ def import_reports(request: HttpRequest, file: File[UploadedFile]):
     )
 
 
+# ---- the weekly schedule ----------------------------------------------------------------------
+
+
+class ScheduleRunOut(Schema):
+    id: int
+    week: date
+    last_day: date
+    status: str
+    method: str
+    generated_by: str | None
+    total_tardiness: int = Field(description="Days late, summed over the notice lines.")
+    late_orders: int
+    lower_bound: int | None = Field(description="Proven by CP-SAT once it has run.")
+    solve_seconds: float | None
+    unplanned: int = Field(description="Notice lines that do not fit in the weeks planned.")
+
+
+def run_out(run: Any) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "week": run.week_start,
+        "last_day": run.week_end,
+        "status": run.status,
+        "method": run.method,
+        "generated_by": run.generated_by.username if run.generated_by_id else None,
+        "total_tardiness": run.total_tardiness,
+        "late_orders": run.late_orders,
+        "lower_bound": run.lower_bound,
+        "solve_seconds": run.solve_seconds,
+        "unplanned": len(run.unplanned),
+    }
+
+
+class ScheduleGenerateIn(Schema):
+    week: date = Field(description="Any day of the week; the schedule starts on its Monday.")
+
+
+@router.post("/schedule/generate", response={201: ScheduleRunOut, **errors(403)})
+def generate_schedule(request: HttpRequest, data: ScheduleGenerateIn):
+    """The week's constructive schedule at once; CP-SAT improves it in the worker (see
+    `GET /production/schedule/weeks/{week}/status`)."""
+    from gendan.production.services import schedule
+
+    run = schedule.generate_schedule(week=data.week, actor=caller(request))
+    return Status(201, run_out(run))
+
+
+def _covering(request: HttpRequest, week: date) -> Any:
+    from gendan.accounts.guards import require
+    from gendan.production import permissions
+    from gendan.production.services import schedule
+
+    require(caller(request), permissions.PLAN)
+    run = schedule.run_covering(schedule.week_of(week))
+    if run is None:
+        raise not_found("schedule")
+    return run
+
+
+@router.get("/schedule/weeks/{week}/status", response={200: ScheduleRunOut, **errors(403, 404)})
+def schedule_status(request: HttpRequest, week: date):
+    """The schedule covering the week: the improvement's status and the solver's report."""
+    return run_out(_covering(request, week))
+
+
+class ScheduleBlockOut(Schema):
+    id: int
+    work_order: str
+    order: str
+    step: str
+    line: str | None = Field(description="None: an outsourced step (at the supplier).")
+    day: date
+    hours: float
+    quantity: int
+    step_start: date
+    step_end: date
+
+
+class ScheduleWeekOut(Schema):
+    items: list[ScheduleBlockOut]
+    next_cursor: str | None
+
+
+@router.get("/schedule/weeks/{week}", response={200: ScheduleWeekOut, **errors(403, 404)})
+def read_schedule(
+    request: HttpRequest,
+    week: date,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(200, ge=1, le=1000),
+):
+    """The blocks of the week (Monday to Sunday, `week` any day of it) of the schedule covering
+    it, a page at a time; the run itself: `GET /production/schedule/weeks/{week}/status`."""
+    from datetime import timedelta
+
+    from gendan.production.models import ScheduleBlock
+    from gendan.production.services import schedule
+
+    run = _covering(request, week)
+    monday = schedule.week_of(week)
+    qs = ScheduleBlock.objects.filter(
+        run=run, day__range=(monday, monday + timedelta(days=6))
+    ).select_related("work_order__order", "line")
+    rows, cursor = page_by_key(qs, key="id", after=after, limit=limit)
+    items = [
+        {
+            "id": b.pk,
+            "work_order": b.work_order.number,
+            "order": b.work_order.order.number,
+            "step": b.work_order.step_name,
+            "line": b.line.code if b.line else None,
+            "day": b.day,
+            "hours": round(b.minutes / 60, 2),
+            "quantity": b.quantity,
+            "step_start": b.step_start,
+            "step_end": b.step_end,
+        }
+        for b in rows
+    ]
+    return {"items": items, "next_cursor": cursor}
+
+
+class ScheduleMoveIn(Schema):
+    block: int = Field(ge=1, description="A block of the step to move (the whole step moves).")
+    line: str | None = Field(None, max_length=20, description="None for an outsourced step.")
+    day: date = Field(description="The step starts on this day.")
+
+
+class DueDateEffectOut(Schema):
+    order: str
+    due: date
+    finish_before: date | None
+    finish_after: date | None
+    late_before: int
+    late_after: int
+
+
+@router.post("/schedule/move", response={200: DueDateEffectOut, **errors(403, 404, 409)})
+def move_schedule_block(request: HttpRequest, data: ScheduleMoveIn):
+    """Move a step by hand: its effect on the order's finish against its delivery date, or
+    409 with the reason (precedence, capacity, calendar) when it cannot."""
+    from gendan.production.services import schedule
+
+    effect = schedule.move_block(
+        block=data.block, line=data.line, day=data.day, actor=caller(request)
+    )
+    return effect.as_dict()
+
+
 # the first article's endpoints live in their own module, under the same prefix
 from gendan.production.api_first_articles import router as first_articles_router  # noqa: E402
 

@@ -29,6 +29,7 @@ class ProductionConfig(AppConfig):
         )
         extensions.add_effect(action="cancel", run=services.on_cancel, app="production")
         self.register_attachments()
+        self._schedule()
 
     def register_attachments(self) -> None:
         from gendan.attachments import access
@@ -44,4 +45,32 @@ class ProductionConfig(AppConfig):
                 "customer": sample.first_article.order.customer,
             },
             url=first_articles.sample_url,
+        )
+
+    def _schedule(self) -> None:
+        """The weekly schedule: the Monday-morning job and the planner's navigation entry."""
+        from datetime import time
+
+        from django.utils.translation import gettext_lazy as _
+
+        from gendan import extensions
+        from gendan.jobs import registry
+        from gendan.production import permissions
+        from gendan.production.services import schedule
+
+        registry.register(
+            registry.Job(
+                name="production.weekly_schedule",
+                label=_("Weekly production schedule (Mondays)"),
+                schedule=registry.Daily(at=time(6, 30)),
+                run=schedule.monday_job,
+                app="production",
+            )
+        )
+        extensions.add_nav_entry(
+            label=_("Schedule"),
+            url_name="web:production_schedule",
+            perms=(permissions.PLAN,),
+            app="production",
+            order=61,
         )

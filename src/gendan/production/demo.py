@@ -2,7 +2,8 @@
 both demo industries, and some weeks of daily reports with slips on the demo's orders in
 production. Called by ``gendan.demodata.load_demo`` once its orders are driven (the routings
 come after them: the orders driven through "Record production done" are made in one default
-step, and the orders still in production get their routed work orders again)."""
+step, and the orders still in production get their routed work orders again), and this week's
+schedule."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from gendan.production.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from gendan.production.services import first_articles, masterdata, reports, workorders
+from gendan.production.services import first_articles, masterdata, reports, schedule, workorders
 
 #: the posts of production, each a login of the production role
 POSTS = [
@@ -321,3 +322,7 @@ def seed_factory(users: dict[str, Any], today: date, *, password: str, seed: int
     users = {**users, **_posts(password)}
     _master_data(users["admin"], today)
     _history(users, today, random.Random(seed))
+    # this week's schedule, as the Monday job made it this Monday morning (the worker of
+    # `make demo` then has CP-SAT improve it)
+    monday = schedule.week_of(today)
+    schedule.generate_schedule(week=monday, actor=users["planner"], today=monday)

@@ -28,3 +28,5 @@ class Code:
     NOT_OUTSOURCED = "production_not_outsourced"
     BEYOND_SENT = "production_beyond_sent"
     NO_SUPPLIER = "production_no_supplier"
+    SCHEDULE_MOVE_REFUSED = "production_schedule_move_refused"
+    NO_SCHEDULE = "production_no_schedule"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -529,3 +530,124 @@ class OutsourceReceipt(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status"], name="outsource_receipt_status")]
+
+
+# ---- the weekly schedule (每周一主生产计划) ----------------------------------------------------
+
+
+class ScheduleStatus(models.TextChoices):
+    """Where a schedule run is: the constructive schedule is saved at once; the worker then
+    tries CP-SAT and keeps its answer only when it is better."""
+
+    QUEUED = "queued", _("Constructive; improvement queued")
+    RUNNING = "running", _("Improving")
+    IMPROVED = "improved", _("Improved by the solver")
+    KEPT = "kept", _("Constructive kept (the solver found nothing better)")
+    FAILED = "failed", _("Improvement failed")
+
+
+class ScheduleRun(models.Model):
+    """One generation of the weekly schedule: the week it starts on (a Monday), its horizon, who
+    and when, and the solver's report. ``problem`` is the engine's input as it was read from
+    the database (lines' working minutes, open work orders), so improving and moving work on
+    the same facts the schedule was made from. The latest run covering a day is the schedule
+    of that day; the earlier ones stay as history."""
+
+    week_start = models.DateField(_("week"), db_index=True)
+    weeks = models.PositiveSmallIntegerField(_("horizon (weeks)"), default=8)
+    generated_by = models.ForeignKey(  # None: the Monday job
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    generated_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=ScheduleStatus.choices, default=ScheduleStatus.QUEUED
+    )
+    method = models.CharField(max_length=30, default="edd")
+    total_tardiness = models.PositiveIntegerField(default=0)  # days, summed over work orders
+    late_orders = models.PositiveIntegerField(default=0)
+    lower_bound = models.PositiveIntegerField(null=True, blank=True)  # proven by CP-SAT
+    solve_seconds = models.FloatField(null=True, blank=True)
+    unplanned = models.JSONField(default=list)  # work order numbers that do not fit
+    problem = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)  # +1 with each hand move
+    error = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords(excluded_fields=["problem"])
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        indexes = [models.Index(fields=["week_start", "id"], name="schedule_run_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week_start} #{self.pk}"
+
+    @property
+    def week_end(self) -> Any:
+        from datetime import timedelta
+
+        return self.week_start + timedelta(days=7 * self.weeks - 1)
+
+
+class ScheduleBlock(models.Model):
+    """Part of a work order's step on one line and one day (or, outsourced, its days at the
+    supplier: no line, ``day`` the first of them). ``ref``/``step_index`` name the step in the
+    engine's problem; ``step_start``/``step_end`` are the step's first and last day."""
+
+    run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="blocks")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+    ref = models.CharField(max_length=30)
+    step_index = models.PositiveSmallIntegerField()
+    line = models.ForeignKey(
+        ProductionLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    minutes = models.PositiveIntegerField(default=0)
+    quantity = models.PositiveIntegerField(default=0)
+    step_start = models.DateField()
+    step_end = models.DateField()
+
+    class Meta:
+        ordering = ["run", "day", "line", "id"]
+        indexes = [
+            models.Index(fields=["run", "day", "line"], name="schedule_block_run_day"),
+            models.Index(fields=["run", "ref", "step_index"], name="schedule_block_run_ref"),
+        ]
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
+class ScheduleFinish(models.Model):
+    """A production-notice line's expected finish in a run against its order's delivery date
+    (``finish`` None: it does not fit in the horizon)."""
+
+    run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="finishes")
+    ref = models.CharField(max_length=30)
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    due = models.DateField()
+    finish = models.DateField(null=True, blank=True)
+    tardiness = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "ref"], name="schedule_finish_run_ref")
+        ]
+
+
+class ScheduleMove(models.Model):
+    """A planner's hand move of a step: from where to where, by whom and when, and what it did
+    to the due dates (a refused move is not kept here; it changed nothing)."""
+
+    run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="moves")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+    from_line = models.CharField(max_length=20, blank=True)
+    from_day = models.DateField()
+    to_line = models.CharField(max_length=20, blank=True)
+    to_day = models.DateField()
+    effect = models.JSONField(default=dict)
+    moved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["run", "id"]

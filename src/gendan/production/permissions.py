@@ -16,6 +16,7 @@ CONFIRM_PLAN = "confirm_day_plan"
 SUBMIT_FIRST_ARTICLE = "submit_first_article"
 DECIDE_FIRST_ARTICLE = "decide_first_article"
 OUTSOURCE = "send_receive_outsourced"
+PLAN = "plan_production"
 
 #: event kinds
 WORK_ORDERS_ISSUED = "production.work_orders_issued"
@@ -32,6 +33,9 @@ FIRST_ARTICLE_REJECTED = "production.first_article_rejected"
 OUTSOURCE_SENT = "production.outsource_sent"
 OUTSOURCE_RECEIVED = "production.outsource_received"
 OUTSOURCE_SETTLED = "production.outsource_settled"
+SCHEDULE_GENERATED = "production.schedule_generated"
+SCHEDULE_IMPROVED = "production.schedule_improved"
+SCHEDULE_MOVED = "production.schedule_moved"
 
 
 def register() -> None:
@@ -67,6 +71,12 @@ def register() -> None:
         roles={"salesperson", "sales_manager"},
         app="production",
     )
+    add(
+        code=PLAN,
+        label=_("Generate the weekly production schedule and move its blocks"),
+        roles={"production"},
+        app="production",
+    )
     kind = extensions.add_event_kind
     kind(code=WORK_ORDERS_ISSUED, label=_("Work orders issued"), app="production")
     kind(code=REPORTED, label=_("Production reported"), app="production")
@@ -90,3 +100,6 @@ def register() -> None:
         code=OUTSOURCE_RECEIVED, label=_("Received from the outsourcing supplier"), app="production"
     )
     kind(code=OUTSOURCE_SETTLED, label=_("Outsourced receipt inspected"), app="production")
+    kind(code=SCHEDULE_GENERATED, label=_("Weekly schedule generated"), app="production")
+    kind(code=SCHEDULE_IMPROVED, label=_("Weekly schedule improved"), app="production")
+    kind(code=SCHEDULE_MOVED, label=_("Schedule block moved"), app="production")

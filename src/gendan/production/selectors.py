@@ -436,3 +436,98 @@ def late_returns(actor: Any, today: date, limit: int) -> tuple[int, list[Outsour
     late = [row for row in outsourced(_mine(actor)) if row.days_late(today) > 0]
     late.sort(key=lambda r: (-r.days_late(today), r.work_order.pk))
     return len(late), late[:limit]
+
+
+# ---- the weekly schedule ----------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleCell:
+    blocks: list[dict[str, Any]]
+    minutes: int = 0
+
+
+@dataclass
+class ScheduleWeek:
+    """One week of a schedule run: a row per line (and one for the outsourced steps), a cell
+    per day, and each order of the week with its expected finish against its delivery date."""
+
+    days: list[date]
+    rows: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    blocks: int
+
+
+def schedule_week(run: Any, week: date) -> ScheduleWeek:
+    """Three queries whatever the size of the factory."""
+    from gendan.production.models import ProductionLine, ScheduleBlock, ScheduleFinish
+
+    days = [week + timedelta(days=i) for i in range(7)]
+    index = {d: i for i, d in enumerate(days)}
+    lines = list(ProductionLine.objects.filter(active=True).order_by("code"))
+    rows: dict[int | None, dict[str, Any]] = {
+        line.pk: {"line": line, "cells": [ScheduleCell([]) for _ in days]} for line in lines
+    }
+    outsourced: dict[str, Any] = {"line": None, "cells": [ScheduleCell([]) for _ in days]}
+    orders: set[int] = set()
+    count = 0
+    for pk, line_id, day, minutes, qty, end, wo, step_name, order_id, order in (
+        ScheduleBlock.objects.filter(run=run, day__range=(days[0], days[-1]))
+        .order_by("line_id", "day", "step_start", "id")
+        .values_list(
+            "pk",
+            "line_id",
+            "day",
+            "minutes",
+            "quantity",
+            "step_end",
+            "work_order__number",
+            "work_order__step_name",
+            "work_order__order_id",
+            "work_order__order__number",
+        )
+    ):
+        row = rows.get(line_id) if line_id is not None else outsourced
+        if row is None:
+            continue
+        cell = row["cells"][index[day]]
+        cell.blocks.append(
+            {
+                "pk": pk,
+                "order_id": order_id,
+                "work_order": wo,
+                "step": step_name,
+                "order": order,
+                "quantity": qty,
+                "hours": round(minutes / 60, 1),
+                "until": end if line_id is None else None,
+            }
+        )
+        cell.minutes += minutes
+        orders.add(order_id)
+        count += 1
+    table = list(rows.values())
+    if any(c.blocks for c in outsourced["cells"]):
+        table.append(outsourced)
+    by_order: dict[int, dict[str, Any]] = {}
+    for order_id, number, due, finish, late in (
+        ScheduleFinish.objects.filter(run=run, order_id__in=orders)
+        .order_by("due", "order_id")
+        .values_list("order_id", "order__number", "due", "finish", "tardiness")
+    ):
+        entry = by_order.setdefault(
+            order_id, {"order": number, "due": due, "finish": finish, "late": 0, "open": False}
+        )
+        if finish is None:
+            entry["open"] = True
+        elif entry["finish"] is None or finish > entry["finish"]:
+            entry["finish"] = finish
+        entry["late"] = max(entry["late"], late)
+    for entry in by_order.values():
+        if entry["open"]:
+            entry["finish"] = None
+    for row in table:
+        for cell in row["cells"]:
+            for b in cell.blocks:
+                b["late"] = by_order.get(b["order_id"], {}).get("late", 0) > 0
+    return ScheduleWeek(days, table, list(by_order.values()), count)

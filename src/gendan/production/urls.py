@@ -55,4 +55,10 @@ urlpatterns = [
         views_masterdata.routing_form,
         name="production_routing_edit",
     ),
+    path("production/schedule/", production_views.schedule, name="production_schedule"),
+    path(
+        "production/schedule/status/",
+        production_views.schedule_status,
+        name="production_schedule_status",
+    ),
 ]

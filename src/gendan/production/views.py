@@ -20,7 +20,7 @@ from gendan import prices
 from gendan.errors import DomainError
 from gendan.production import permissions as p
 from gendan.production import selectors
-from gendan.production.models import DayPlan, ProductionLine, SlipReason
+from gendan.production.models import DayPlan, ProductionLine, ScheduleBlock, SlipReason
 from gendan.production.services import reports
 
 PAGE_PERMS = (p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN)
@@ -260,3 +260,128 @@ def _visible_pks(user: Any) -> Any:
     from gendan.orders.selectors import visible_orders
 
     return visible_orders(user).values("pk")
+
+
+# ---- the weekly schedule ----------------------------------------------------------------------
+
+
+def _week(raw: str | None) -> date:
+    from gendan.production.services.schedule import week_of
+
+    if not raw:
+        return week_of(timezone.localdate())
+    try:
+        return week_of(date.fromisoformat(raw))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@login_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    """The week's schedule (Gantt-like: a row per line, a column per day), each order's expected
+    finish against its delivery date; generate it, and move a block (its effect, or why not)."""
+    from gendan.production.services import schedule as service
+
+    if not request.user.can(p.PLAN):
+        raise PermissionDenied
+    week = _week(request.POST.get("week") or request.GET.get("week"))
+    url = f"{request.path}?week={week.isoformat()}"
+    effect = None
+    refusal = ""
+    selected = _int(request.POST.get("block") or request.GET.get("block"))
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        try:
+            if what == "generate":
+                service.generate_schedule(week=week, actor=request.user)
+                messages.success(request, gettext("The schedule of the week is generated."))
+                return redirect(url)
+            if what == "move":
+                raw_day = request.POST.get("day", "")
+                try:
+                    to_day = date.fromisoformat(raw_day)
+                except ValueError:
+                    to_day = None
+                if to_day is None:
+                    refusal = gettext("Choose a day.")
+                else:
+                    effect = service.move_block(
+                        block=selected,
+                        line=request.POST.get("line") or None,
+                        day=to_day,
+                        actor=request.user,
+                    )
+                    selected = -1
+            else:
+                raise Http404
+        except DomainError as exc:
+            refusal = prices.error_text(exc, request.user)
+    run = service.run_covering(week)
+    data = selectors.schedule_week(run, week) if run is not None else None
+    block = None
+    if run is not None and selected > 0:
+        block = (
+            ScheduleBlock.objects.filter(pk=selected, run=run)
+            .select_related("work_order__order", "line")
+            .first()
+        )
+    if data is not None:
+        for row in data.rows:
+            row["html"] = _row_html(row, week, block.pk if block else None)
+    context = {
+        "week": week,
+        "previous": week - timedelta(days=7),
+        "next": week + timedelta(days=7),
+        "run": run,
+        "data": data,
+        "chosen": block,
+        "effect": effect,
+        "refusal": refusal,
+        "lines": ProductionLine.objects.filter(active=True).order_by("code")
+        if block is not None
+        else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "production/schedule.html", context, status=422 if refusal else 200)
+
+
+def _row_html(row: dict[str, Any], week: date, chosen: int | None) -> str:
+    """A line's seven cells, written here rather than in the template: the busiest week of a
+    large factory has thousands of blocks, and the template's loop cost most of the page."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    code = escape(row["line"].code) if row["line"] is not None else "outsourced"
+    monday = week.isoformat()
+    out = []
+    for i, cell in enumerate(row["cells"]):
+        chips = []
+        for b in cell.blocks:
+            css = "blk" + (" late" if b["late"] else "") + (" sel" if b["pk"] == chosen else "")
+            tail = f"→{b['until']:%m-%d}" if b["until"] else f"{b['hours']}h"
+            order = escape(b["order"])
+            chips.append(
+                f'<a class="{css}" href="?week={monday}&amp;block={b["pk"]}#move" '
+                f'data-block="{b["pk"]}" data-work-order="{escape(b["work_order"])}" '
+                f'data-order="{order}">{order} {escape(b["step"])} <b>{b["quantity"]}</b> '
+                f"<small>{tail}</small></a>"
+            )
+        out.append(f'<div role="cell" data-line="{code}" data-day="{i}">{"".join(chips)}</div>')
+    return mark_safe("".join(out))  # every value above is escaped or a number
+
+
+@login_required
+def schedule_status(request: HttpRequest) -> HttpResponse:
+    """The improvement's status, polled by htmx while the worker solves; reloads when done."""
+    from gendan.production.models import ScheduleStatus
+    from gendan.production.services import schedule as service
+
+    if not request.user.can(p.PLAN):
+        raise PermissionDenied
+    week = _week(request.GET.get("week"))
+    run = service.run_covering(week)
+    response = render(request, "production/_schedule_status.html", {"run": run, "week": week})
+    waiting = (ScheduleStatus.QUEUED, ScheduleStatus.RUNNING)
+    if request.htmx and run is not None and run.status not in waiting:
+        response["HX-Refresh"] = "true"
+    return response

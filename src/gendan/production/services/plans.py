@@ -25,10 +25,12 @@ from gendan.production.models import (
     DayPlanItem,
     Post,
     ProductionLine,
+    ScheduleBlock,
     StaffPost,
     WorkOrder,
     WorkOrderStatus,
 )
+from gendan.production.services.schedule import run_covering
 from gendan.timeline.services import record
 
 #: who confirms, and what makes them the one: the merchandiser role, or a production post
@@ -44,8 +46,9 @@ def _line(code: str) -> ProductionLine:
 
 @verb(p.CONFIRM_PLAN)
 def propose_plan(*, line: str, day: date, actor: Any) -> DayPlan:
-    """The line's plan for ``day`` from the standard rates (a plan proposed again is rebuilt,
-    its confirmations cleared)."""
+    """The line's plan for ``day``: the week's schedule's blocks of the line that day when a
+    schedule covers the day, else the standard rates x the line's hours (a plan proposed
+    again is rebuilt, its confirmations cleared)."""
     target = _line(line)
     hours = line_hours(target, day)
     with transaction.atomic(durable=True):
@@ -61,16 +64,36 @@ def propose_plan(*, line: str, day: date, actor: Any) -> DayPlan:
             )
         _clear(plan, actor)
         plan.items.all().delete()
-        wos = WorkOrder.objects.filter(
-            line=target, status=WorkOrderStatus.OPEN, routed=True, outsourced=False
-        ).order_by("order__delivery_date", "pk")
         items = []
-        for wo in wos:
-            rate = wo.rate_per_hour or 0
-            standard = int((rate * hours).to_integral_value(rounding=ROUND_FLOOR)) if rate else 0
-            qty = min(standard, wo.remaining)
-            if qty > 0:
-                items.append(DayPlanItem(plan=plan, work_order=wo, planned_qty=qty))
+        run = run_covering(day)
+        if run is not None:  # from the week's schedule: its blocks of this line and day
+            planned: dict[int, int] = {}
+            found: dict[int, WorkOrder] = {}
+            for block in (
+                ScheduleBlock.objects.filter(
+                    run=run, line=target, day=day, work_order__status=WorkOrderStatus.OPEN
+                )
+                .select_related("work_order")
+                .order_by("work_order__order__delivery_date", "work_order_id")
+            ):
+                found[block.work_order_id] = block.work_order
+                planned[block.work_order_id] = planned.get(block.work_order_id, 0) + block.quantity
+            for pk, wo in found.items():
+                qty = min(planned[pk], wo.remaining)
+                if qty > 0:
+                    items.append(DayPlanItem(plan=plan, work_order=wo, planned_qty=qty))
+        else:  # from the standard rates x the line's hours
+            wos = WorkOrder.objects.filter(
+                line=target, status=WorkOrderStatus.OPEN, routed=True, outsourced=False
+            ).order_by("order__delivery_date", "pk")
+            for wo in wos:
+                rate = wo.rate_per_hour or 0
+                standard = (
+                    int((rate * hours).to_integral_value(rounding=ROUND_FLOOR)) if rate else 0
+                )
+                qty = min(standard, wo.remaining)
+                if qty > 0:
+                    items.append(DayPlanItem(plan=plan, work_order=wo, planned_qty=qty))
         DayPlanItem.objects.bulk_create(items)
         record(
             kind=p.PLAN_PROPOSED,

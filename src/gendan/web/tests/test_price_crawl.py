@@ -255,6 +255,10 @@ def seed(world: Any) -> Seeded:
         steps=[{"name": "包装", "line_kind": "packing", "rate_per_hour": "10"}],
         actor=u["production"],
     )
+    # and this week's schedule, so its page and endpoints have one to show
+    from gendan.production.services import schedule as production_schedule
+
+    production_schedule.generate_schedule(week=today, actor=u["production"])
     orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
     orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
     documents: list[tuple[str, str, str]] = []
@@ -603,6 +607,9 @@ API_WRITES_NOT_SENT = {
     ("POST", "/api/v1/quality/inspections/{inspection_id}/concession"): "a reason; answers as "
     "GET /quality/inspections/{inspection_id}",
     ("PUT", "/api/v1/quality/plans/{family}"): "sampling levels and checklist items",
+    ("POST", "/api/v1/production/schedule/generate"): "the run's counts of days late, read back "
+    "by GET /production/schedule/weeks/{week}/status",
+    ("POST", "/api/v1/production/schedule/move"): "dates and days late of one order",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -667,6 +674,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/production/plans/{line}": [
             {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
         ],
+        "/production/schedule/weeks/{week}": [{"week": timezone.localdate().isoformat()}],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
