@@ -192,8 +192,9 @@ def slips_xlsx(request: HttpRequest) -> HttpResponse:
     ):
         sheet = book.create_sheet(title[:31])
         head: list[Any] = [title]
+        short_word, reports_word = gettext("units short"), gettext("reports")
         for label in labels:
-            head += [f"{label} · {gettext('units short')}", f"{label} · {gettext('reports')}"]
+            head += [f"{label} · {short_word}", f"{label} · {reports_word}"]
         append_row(sheet, [*head, gettext("Units short"), gettext("Reports")])
         for line in stats.tables[key].lines():
             values: list[Any] = [line["label"]]
