@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -41,6 +42,7 @@ from gendan.production.errors import Code
 from gendan.production.models import (
     LineCapacity,
     NoticeStatus,
+    OutsourceShipment,
     ProductionLine,
     RoutingStep,
     ScheduleBlock,
@@ -70,7 +72,9 @@ def improve_seconds() -> float:
 
 
 def read_problem(week: date, *, today: date | None = None, weeks: int = WEEKS) -> dict[str, Any]:
-    """The engine's input as plain JSON (the run keeps it): five queries whatever the size."""
+    """The engine's input as plain JSON (the run keeps it): six queries whatever the size. An
+    outsourced step whose goods are at the supplier takes until the latest day they are
+    expected back (its shipments'), not its lead time from the start."""
     today = today or timezone.localdate()
     start = week_of(week)
     end = start + timedelta(days=7 * weeks - 1)
@@ -126,6 +130,13 @@ def read_problem(week: date, *, today: date | None = None, weeks: int = WEEKS) -
         family__in=families, line__active=True
     ).values_list("line__kind", "family", "units_per_hour"):
         capacity[(kind, family)] = max(per_hour, capacity.get((kind, family), Decimal(0)))
+    # goods already at the supplier come back when the supplier said, not a lead time from now
+    back: dict[int, date] = dict(
+        OutsourceShipment.objects.filter(work_order_id__in=[r[0] for r in rows if r[6]])
+        .values("work_order_id")
+        .annotate(last=Max("expected_back"))
+        .values_list("work_order_id", "last")
+    )
     by_line: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
         by_line[r[2]].append(r)
@@ -141,6 +152,8 @@ def read_problem(week: date, *, today: date | None = None, weeks: int = WEEKS) -
             remaining = r[7] - r[8]
             if r[6]:
                 days = lead.get((r[13], r[3]), 0) or 1
+                if r[0] in back and r is open_steps[0]:  # sent out: back on the day promised
+                    days = max(1, (back[r[0]] - max(start, today)).days)
                 snap_steps.append({"kind": f"out:{r[4] or r[3]}", "days": days})
             else:
                 rate = r[5] or capacity.get((r[4], r[13]))

@@ -295,3 +295,22 @@ def test_the_api_sends_and_receives(client, world, released):
     status, body = post("receive", {"quantity": 15})
     assert status == 201 and (body["received"], body["out"]) == (15, 5)
     assert body["receipts"][0]["status"] == "awaiting"
+
+
+def test_goods_at_the_supplier_count_in_the_schedule_until_the_day_promised(world, released):
+    from gendan.production.services import schedule
+
+    cut, soft, _pack = work_orders(released)
+    week = schedule.week_of(TODAY)
+
+    def supplier_days() -> int:
+        snap = schedule.read_problem(week, today=TODAY)
+        [wo] = [w for w in snap["work_orders"] if w["order_ref"] == released.number]
+        [step] = [s for s in wo["steps"] if s["number"] == soft.number]
+        return step["days"]
+
+    assert supplier_days() == 5  # not sent yet: the routing's lead time
+    cut_all(world, cut)
+    outsourcing.send_out(work_order=soft.number, quantity=20, actor=world.users["production"])
+    OutsourceShipment.objects.update(expected_back=TODAY + timedelta(days=12))  # as promised
+    assert supplier_days() == 12
