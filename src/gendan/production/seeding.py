@@ -281,6 +281,12 @@ def _work_orders(
         if len(rep_t.rows) > 50_000 or n == len(open_lines) - 1:
             with transaction.atomic():
                 sink.flush()
+    if connection.vendor == "postgresql":  # the ids were written, not drawn from the sequences
+        from django.core.management.color import no_style
+
+        with connection.cursor() as cur:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [wo_t.model, rep_t.model]):
+                cur.execute(sql)
     out(
         f"factory: {sum(len(v) for v in by_kind.values())} lines, {wo_t.written:,} work orders, "
         f"{rep_t.written:,} daily reports"
