@@ -255,16 +255,18 @@ def _latest(gate: FirstArticle) -> FirstArticleSample:
     return gate.samples.order_by("-round").select_for_update().first()  # type: ignore[return-value]
 
 
-@verb(p.DECIDE_FIRST_ARTICLE)
-def approve_sample(*, work_order: str, actor: Any, note: str = "") -> FirstArticleSample:
-    """The salesperson approves the latest sample: the step may be produced in full. A sample
-    without a photo cannot be approved."""
+@step
+def _decide(
+    *, work_order: str, decision: str, note: str, text: Any, actor: Any
+) -> FirstArticleSample:
+    """The salesperson's decision on the latest sample, under the order's lock: the sample and
+    the gate say it (who, when), the timeline and the sender and merchandiser are told."""
     with transaction.atomic(durable=True):
         gate = _locked(actor, work_order)
         _decider(gate, actor)
         _state(gate, FirstArticleStatus.SUBMITTED)
         sample = _latest(gate)
-        if not photo_count(sample):
+        if decision == FirstArticleStatus.APPROVED and not photo_count(sample):
             raise DomainError(
                 Code.FIRST_ARTICLE_NO_PHOTO,
                 gettext("Sample %(sample)s has no photo yet: a sample is approved on its photos.")
@@ -272,14 +274,19 @@ def approve_sample(*, work_order: str, actor: Any, note: str = "") -> FirstArtic
                 kind=Kind.REFUSED,
             )
         now = timezone.now()
-        sample.decision, sample.decision_note = FirstArticleStatus.APPROVED, note.strip()[:1000]
+        sample.decision, sample.decision_note = decision, note.strip()[:1000]
         sample.decided_by, sample.decided_at = actor, now
         sample.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
-        gate.status, gate.decided_at = FirstArticleStatus.APPROVED, now
+        gate.status, gate.decided_at = decision, now
         gate._history_user = actor  # type: ignore[attr-defined]
         gate.save(update_fields=["status", "decided_at"])
+        kind = (
+            p.FIRST_ARTICLE_APPROVED
+            if decision == FirstArticleStatus.APPROVED
+            else p.FIRST_ARTICLE_REJECTED
+        )
         record(
-            kind=p.FIRST_ARTICLE_APPROVED,
+            kind=kind,
             actor=actor,
             order=gate.order,
             subject=sample,
@@ -288,15 +295,28 @@ def approve_sample(*, work_order: str, actor: Any, note: str = "") -> FirstArtic
         )
         notify(
             users=[sample.submitted_by, gate.order.merchandiser],
-            kind=p.FIRST_ARTICLE_APPROVED,
-            text=_worded(
-                gettext_noop("First article %(wo)s approved: mass production may go on."),
-                wo=work_order,
-            ),
+            kind=kind,
+            text=text,
             url=sample_url(sample),
             actor=actor,
         )
     return sample
+
+
+@verb(p.DECIDE_FIRST_ARTICLE)
+def approve_sample(*, work_order: str, actor: Any, note: str = "") -> FirstArticleSample:
+    """The salesperson approves the latest sample: the step may be produced in full. A sample
+    without a photo cannot be approved."""
+    return _decide(
+        work_order=work_order,
+        decision=FirstArticleStatus.APPROVED,
+        note=note,
+        text=_worded(
+            gettext_noop("First article %(wo)s approved: mass production may go on."),
+            wo=work_order,
+        ),
+        actor=actor,
+    )
 
 
 @verb(p.DECIDE_FIRST_ARTICLE)
@@ -313,37 +333,17 @@ def reject_sample(
             field="deviation",
         )
     photos = _photos(photos)
-    with transaction.atomic(durable=True):
-        gate = _locked(actor, work_order)
-        _decider(gate, actor)
-        _state(gate, FirstArticleStatus.SUBMITTED)
-        sample = _latest(gate)
-        now = timezone.now()
-        sample.decision, sample.decision_note = FirstArticleStatus.REJECTED, deviation[:1000]
-        sample.decided_by, sample.decided_at = actor, now
-        sample.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
-        gate.status, gate.decided_at = FirstArticleStatus.REJECTED, now
-        gate._history_user = actor  # type: ignore[attr-defined]
-        gate.save(update_fields=["status", "decided_at"])
-        record(
-            kind=p.FIRST_ARTICLE_REJECTED,
-            actor=actor,
-            order=gate.order,
-            subject=sample,
-            comment=sample.decision_note,
-            payload={"work_order": work_order, "round": sample.round},
-        )
-        notify(
-            users=[sample.submitted_by, gate.order.merchandiser],
-            kind=p.FIRST_ARTICLE_REJECTED,
-            text=_worded(
-                gettext_noop("First article %(wo)s rejected: %(deviation)s"),
-                wo=work_order,
-                deviation=deviation[:200],
-            ),
-            url=sample_url(sample),
-            actor=actor,
-        )
+    sample = _decide(
+        work_order=work_order,
+        decision=FirstArticleStatus.REJECTED,
+        note=deviation,
+        text=_worded(
+            gettext_noop("First article %(wo)s rejected: %(deviation)s"),
+            wo=work_order,
+            deviation=deviation[:200],
+        ),
+        actor=actor,
+    )
     _attach(actor, sample, photos)
     return sample
 
