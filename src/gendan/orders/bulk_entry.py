@@ -12,12 +12,8 @@ order; nothing is written unless every order passed its checks.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model
 
 from gendan.accounts.guards import verb
 from gendan.accounts.models import User
@@ -30,12 +26,11 @@ from gendan.orders.models import Order, OrderLine
 from gendan.orders.services import Names, checked_entry, line_values, record_entered
 from gendan.parties.models import Customer
 from gendan.parties.selectors import visible_customers
+from gendan.rows import insert, insert_values
 from gendan.timeline.services import history_row, together
 
 #: orders written per INSERT (their lines, events and history rows likewise)
 BATCH = 1_000
-#: rows per INSERT at most
-_MAX_ROWS = 5_000
 #: names looked up per query (within SQLite's and PostgreSQL's bound on parameters)
 LOOKUP_CHUNK = 5_000
 
@@ -113,144 +108,3 @@ def _write(entered: list[tuple[Order, list[CheckedLine]]], actor: Any) -> None:
         for order, checked in entered:
             record_entered(order, checked, actor)
     insert([history_row(order, actor=actor, history_type="+") for order in orders])
-
-
-# ---- the INSERTs: Django's bulk_create without its per-value compiling ------------------------
-
-#: the fields whose Python value is already what the database takes (no conversion)
-_AS_IS = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "DateField",  # SQLite's driver adapter writes str(date), as Django's would
-        "DecimalField",  # Django's adapters return a Decimal unchanged
-        "ForeignKey",
-        "IntegerField",
-        "PositiveBigIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SmallIntegerField",
-        "TextField",
-    }
-)
-
-
-#: and those psycopg takes as they are (Django's PostgreSQL adapter returns them unchanged)
-_AS_IS_ON_POSTGRESQL = frozenset({"DateTimeField"})
-
-
-def _columns(model: type[Model]) -> list[tuple[str, str, Any, str]]:
-    """(column, attname, conversion or None, database type) of every concrete field written:
-    all but a primary key the database sets."""
-    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread's proxy
-    columns = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key and f.db_returning:
-            continue
-        kind = f.get_internal_type()
-        as_is = kind in _AS_IS or (database.vendor == "postgresql" and kind in _AS_IS_ON_POSTGRESQL)
-        convert = None if as_is else functools.partial(f.get_db_prep_save, connection=database)
-        columns.append((str(f.column), f.attname, convert, str(f.db_type(database))))
-    return columns
-
-
-def insert(objs: Sequence[Model], *, returning: str = "") -> None:
-    """Write new rows of one model as ``bulk_create`` does (every concrete field but an
-    automatic primary key, the database's own form of each value), without compiling an
-    expression per value. With ``returning`` (a unique field's name) the new primary keys are
-    read back into ``objs``, matched by that field."""
-    if not objs:
-        return
-    model = type(objs[0])
-    columns = _columns(model)
-    rows = [
-        [
-            value if convert is None or value is None else convert(value)
-            for _, attname, convert, _ in columns
-            for value in (getattr(obj, attname),)
-        ]
-        for obj in objs
-    ]
-    by_key: dict[Any, Model] = {}
-    if returning:
-        key = model._meta.get_field(returning).attname  # type: ignore[union-attr]
-        by_key = {getattr(obj, key): obj for obj in objs}
-    _insert(model, columns, rows, returning, by_key)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-def insert_values(model: type[Model], values: Sequence[Mapping[str, Any]]) -> None:
-    """Write new rows of ``model`` given as field values (a related object for a relation; a
-    field left out takes its default), without building a model instance per row."""
-    columns = _columns(model)
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[attname] for _, attname, _, _ in columns]
-    rows = []
-    for given in values:
-        row = []
-        for f, (_, _, convert, _) in zip(fields, columns, strict=True):
-            if f.name in given:
-                value = given[f.name]
-                if f.is_relation and value is not None:
-                    value = value.pk
-            else:
-                value = f.get_default()
-            row.append(value if convert is None or value is None else convert(value))
-        rows.append(row)
-    _insert(model, columns, rows, "", {})
-
-
-def _insert(
-    model: type[Model],
-    columns: list[tuple[str, str, Any, str]],
-    rows: list[list[Any]],
-    returning: str,
-    by_key: dict[Any, Model],
-) -> None:
-    """The INSERTs of ``rows``. PostgreSQL takes each column as one array (``INSERT ... SELECT
-    FROM unnest(...)``: a statement of a few parameters, where a VALUES list of thousands costs
-    the server more to parse than to write); SQLite multi-row VALUES within its bound on
-    parameters."""
-    if not rows:
-        return
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
-    q = connection.ops.quote_name
-    table = q(meta.db_table)
-    names = ", ".join(q(column) for column, _, _, _ in columns)
-    returned = ""
-    if returning:
-        key = meta.get_field(returning)
-        returned = f" RETURNING {q(str(pk.column))}, {q(str(getattr(key, 'column', '')))}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{kind}[]" for _, _, _, kind in columns)
-            for start in range(0, len(rows), _MAX_ROWS):
-                chunk = rows[start : start + _MAX_ROWS]
-                cursor.execute(
-                    f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){returned}",
-                    [list(values) for values in zip(*chunk, strict=True)],
-                )
-                if returning:
-                    for pk_value, key_value in cursor.fetchall():
-                        setattr(by_key[key_value], pk.attname, pk_value)
-        else:
-            one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-            bound = int(connection.features.max_query_params or 999)
-            per = max(1, min(_MAX_ROWS, bound // len(columns)))
-            for start in range(0, len(rows), per):
-                chunk = rows[start : start + per]
-                cursor.execute(
-                    f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"
-                    f"{returned}",
-                    [value for row in chunk for value in row],
-                )
-                if returning:
-                    for pk_value, key_value in cursor.fetchall():
-                        setattr(by_key[key_value], pk.attname, pk_value)

@@ -18,12 +18,17 @@ from gendan.orders.models import Order, OrderLine
 from gendan.timeline.models import Event
 
 
+def sees_every_order(actor: Any) -> bool:
+    """Whether the actor may see every order (VIEW_ALL)."""
+    return actor is not None and actor.is_authenticated and actor.can(Perm.VIEW_ALL)
+
+
 def visible_orders(actor: Any) -> QuerySet[Order]:
     """Orders the actor may see: all with VIEW_ALL, else their customers' and their own."""
     qs = Order.objects.all()
     if actor is None or not actor.is_authenticated:
         return qs.none()
-    if actor.can(Perm.VIEW_ALL):
+    if sees_every_order(actor):
         return qs
     return qs.filter(Q(customer__salesperson=actor) | Q(salesperson=actor) | Q(merchandiser=actor))
 

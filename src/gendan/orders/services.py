@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gendan import extensions
+from gendan import extensions, rows
 from gendan.accounts.assignment import ASSIGN_ORDERS, may_name_salesperson
 from gendan.accounts.guards import step, verb, workflow_verb
 from gendan.accounts.models import User
@@ -146,13 +146,13 @@ def _write(order: Order, seen: dict[str, Any] | None, history: list[Any]) -> Non
     """Save the order (only the columns that changed since ``seen``; all of it when new) and
     its history rows in one INSERT."""
     if seen is None:
-        order.save_without_historical_record()  # type: ignore[attr-defined]
+        rows.insert([order], returning="pk")
         for row in history:
             row.id = order.pk
     else:
         changed = [f.name for f in _FIELDS if getattr(order, f.attname) != seen[f.attname]]
         if changed:
-            order.save_without_historical_record(update_fields=changed)  # type: ignore[attr-defined]
+            rows.update([order], changed)
     write_history([row for row in history if row is not None])
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone
 
+from gendan.rows import insert as insert_rows
 from gendan.accounts.guards import step
 from gendan.accounts.models import User
 from gendan.timeline.models import Event
@@ -32,7 +33,7 @@ def together() -> Iterator[None]:
         yield
         events = _pending.get() or []
         if events:
-            Event.objects.bulk_create(events)
+            insert_rows(events, returning="pk")
     finally:
         _pending.reset(token)
 
@@ -109,5 +110,5 @@ def write_history(rows: list[Any]) -> None:
     by_model: dict[Any, list[Any]] = {}
     for row in rows:
         by_model.setdefault(type(row), []).append(row)
-    for model, of_model in by_model.items():
-        model.objects.bulk_create(of_model)
+    for of_model in by_model.values():
+        insert_rows(of_model)
