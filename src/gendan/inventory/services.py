@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.utils.translation import gettext
 
+from gendan import rows
 from gendan.accounts.guards import step, verb
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
@@ -64,8 +65,8 @@ def reserve_for_order(
                 break
         reserved[line.pk] = got
     if touched:
-        StockLevel.objects.bulk_update(list(touched.values()), ["reserved"])
-        Reservation.objects.bulk_create(taken)
+        rows.update(list(touched.values()), ["reserved"])
+        rows.insert(taken, returning="pk")
     if any(reserved.values()):
         record(
             kind=EventKind.STOCK_RESERVED,
@@ -144,9 +145,9 @@ def receive_produced(*, made: list[tuple[OrderLine, int]], actor: User) -> None:
                 actor=actor,
             )
         )
-    StockLevel.objects.bulk_update(list(stocks.values()), ["on_hand", "reserved"])
-    Reservation.objects.bulk_create(reservations)
-    StockMove.objects.bulk_create(moves)
+    rows.update(list(stocks.values()), ["on_hand", "reserved"])
+    rows.insert(reservations, returning="pk")
+    rows.insert(moves, returning="pk")
 
 
 @step
@@ -194,19 +195,19 @@ def consume_for_shipment(*, shipped: list[tuple[OrderLine, int]], actor: User) -
             )
     # Lock the stock rows in primary-key order first, as every writer of stock does: one UPDATE
     # over several rows locks them in the order it finds them, which deadlocked against a
-    # release of another order (issue 11's soak run).
-    list(
-        StockLevel.objects.select_for_update().filter(pk__in=off_stock).order_by("pk").values("pk")
+    # release of another order (issue 11's soak run). Locked, their figures are exact.
+    stocks = list(
+        StockLevel.objects.select_for_update()
+        .filter(pk__in=off_stock)
+        .order_by("pk")
+        .only("pk", "on_hand", "reserved")
     )
-    by_stock = Case(
-        *(When(pk=pk, then=Value(qty)) for pk, qty in off_stock.items()),
-        output_field=IntegerField(),
-    )
-    StockLevel.objects.filter(pk__in=off_stock).update(
-        on_hand=F("on_hand") - by_stock, reserved=F("reserved") - by_stock
-    )
-    Reservation.objects.bulk_update(changed, ["consumed", "status"])
-    StockMove.objects.bulk_create(moves)
+    for stock in stocks:
+        stock.on_hand -= off_stock[stock.pk]
+        stock.reserved -= off_stock[stock.pk]
+    rows.update(stocks, ["on_hand", "reserved"])
+    rows.update(changed, ["consumed", "status"])
+    rows.insert(moves, returning="pk")
 
 
 @verb(Perm.MANAGE_STOCK)

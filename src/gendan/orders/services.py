@@ -39,7 +39,7 @@ from gendan.outbox import services as outbox
 from gendan.parties.models import Channel, Customer
 from gendan.parties.selectors import visible_customers
 from gendan.timeline.models import EventKind
-from gendan.timeline.services import history_row, record, together, write_history
+from gendan.timeline.services import history_model, history_row, record, together, write_history
 
 HEADER_FIELDS = ("incoterm", "contract_date", "delivery_date", "customer_po", "notes", "currency")
 RESIGN_FIELDS = ("contract_date", "delivery_date", "currency")
@@ -134,6 +134,12 @@ def _close_if_done(ctx: workflow.Context) -> Any:
 _FIELDS = tuple(f for f in Order._meta.concrete_fields if not f.primary_key)
 
 
+#: the order's fields its history does not track (``HistoricalRecords(excluded_fields=...)``)
+_UNTRACKED = frozenset(
+    f.name for f in _FIELDS if f.name not in {t.name for t in history_model(Order).tracked_fields}
+)
+
+
 def _values(order: Order) -> dict[str, Any]:
     return {f.attname: getattr(order, f.attname) for f in _FIELDS}
 
@@ -153,6 +159,10 @@ def _write(order: Order, seen: dict[str, Any] | None, history: list[Any]) -> Non
         changed = [f.name for f in _FIELDS if getattr(order, f.attname) != seen[f.attname]]
         if changed:
             rows.update([order], changed)
+        if not set(changed) - _UNTRACKED:
+            # only the version and the time moved (a document issued for the order): no
+            # tracked field changed, so no history row; the action's event says who and when
+            history = []
     write_history([row for row in history if row is not None])
 
 
@@ -226,7 +236,13 @@ class Names:
 
     @classmethod
     def looked_up(cls, actor: Any) -> Names:
-        return cls(customer=lambda code: _visible_customer(actor, code), user=_user)
+        def user(username: str | None) -> Any:
+            # the actor naming themselves (a merchandiser entering their own order) is known
+            if username and username == getattr(actor, "username", None) and actor.is_active:
+                return actor
+            return _user(username)
+
+        return cls(customer=lambda code: _visible_customer(actor, code), user=user)
 
 
 def checked_currency(problems: Problems, currency: str | None) -> str | None:
@@ -429,19 +445,18 @@ def enter_order(
         notes=notes,
     )
     order.number = next_number("SO")
-    order.save_without_historical_record()  # type: ignore[attr-defined]
-    history = [_history_row(order, actor, "+")]
-    written = _write_lines(order, checked)
+    history = [_history_row(order, actor, "+")]  # as entered: a draft
+    lines = line_rows(order, checked)
     with together():  # the created event and the submission's in one INSERT
         record_entered(order, checked, actor)
-        if submit:
-            seen = _values(order)
-            _gate("submit", order, actor, lines=written)
+        if submit:  # submitted as it is written: one INSERT of the order in its new state
+            _gate("submit", order, actor, lines=lines)
             order.submitted_at = timezone.now()
             history.append(_move(order, "submit", actor))
-            _write(order, seen, [])
+        _write(order, None, history)
+        OrderLine.objects.bulk_create(lines)
+        if submit:
             outbox.notify_signature_waiting(order, actor=actor)
-        write_history(history)
     return order
 
 

@@ -87,11 +87,7 @@ class Context:
         order = self.order
         if "shipping_notices" in getattr(order, "_prefetched_objects_cache", {}):
             return list(order.shipping_notices.all())
-        return list(
-            order.shipping_notices.select_related("outbound_slip", "delivery_note")
-            .prefetch_related("lines")
-            .order_by("id")
-        )
+        return notices_with_lines(order)
 
     def open_notices(self) -> list[Any]:
         return [n for n in self.notices if n.status == "issued"]
@@ -100,6 +96,39 @@ class Context:
         on_notices: int = sum(nl.quantity for n in self.open_notices() for nl in n.lines.all())
         unshipped: int = sum(line.quantity - line.shipped_qty for line in self.lines)
         return unshipped - on_notices
+
+
+def notices_with_lines(order: Order) -> list[Any]:
+    """The order's shipping notices in the order they were issued, each with its outbound slip,
+    delivery note and lines, in one query: the lines joined to their notice (a notice is
+    issued with at least one line, so every notice has one; ``notice.lines.all()`` answers
+    from what was read)."""
+    notice_model = type(order).related_model("shipping_notices")
+    line_model = notice_model._meta.get_field("lines").related_model
+    notice_field = line_model._meta.get_field("notice")
+    read = (
+        line_model._default_manager.filter(notice__order=order)
+        .select_related("notice__outbound_slip", "notice__delivery_note")
+        .order_by("notice_id", "id")
+    )
+    notices: dict[int, Any] = {}
+    lines_of: dict[int, list[Any]] = {}
+    for line in read:
+        notice = notices.setdefault(line.notice_id, line.notice)
+        notice_field.set_cached_value(line, notice)  # one object per notice, shared by its lines
+        lines_of.setdefault(line.notice_id, []).append(line)
+    for pk, notice in notices.items():
+        notice.order = order
+        _prefetched(notice, "lines", lines_of[pk])
+    return list(notices.values())
+
+
+def _prefetched(obj: models.Model, name: str, objs: list[Any]) -> None:
+    """Give ``obj.<name>.all()`` these objects, as ``prefetch_related`` would."""
+    queryset = getattr(obj, name).all()
+    queryset._result_cache = objs
+    queryset._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 Gate = Callable[[Context], list[Reason]]

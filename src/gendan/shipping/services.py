@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gendan import rows
 from gendan.accounts.guards import step, workflow_verb
 from gendan.errors import invalid
 from gendan.finance import rules as payments
@@ -169,7 +170,7 @@ def _write_lines(lines: list[OrderLine], fields: list[str], actor: Any) -> None:
     """Write the lines' changed quantities in one UPDATE and their history rows in one INSERT
     (who changed them, when, to what)."""
     unique = list({line.pk: line for line in lines}.values())
-    OrderLine.objects.bulk_update(unique, fields)
+    rows.update(unique, fields)
     write_history([history_row(line, actor=actor) for line in unique])
 
 

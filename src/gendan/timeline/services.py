@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone
 
-from gendan.rows import insert as insert_rows
 from gendan.accounts.guards import step
 from gendan.accounts.models import User
+from gendan.rows import insert as insert_rows
 from gendan.timeline.models import Event
 
 # The events recorded inside ``together()`` and not written yet (one list per block; a

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from gendan import rows
 from gendan.accounts.guards import step
 from gendan.inventory import services as inventory
 from gendan.numbering.services import next_number
-from gendan.orders.models import OrderLine
+from gendan.orders.workflow import Status
 from gendan.production.gates import LAST_STEPS
 from gendan.production.models import (
     NoticeStatus,
@@ -55,27 +56,26 @@ def complete_notices(
     """Mark the order's issued notices done; the goods enter stock reserved for their lines.
     ``lines`` are the order's lines when the caller holds them (the step's context): their
     produced quantities are written in one UPDATE and their history in one INSERT."""
-    notices = list(
-        ProductionNotice.objects.filter(order=order, status=NoticeStatus.ISSUED)
-        .prefetch_related("lines")
-        .order_by("pk")
+    # the issued notices' lines with their notice, in one query (a notice is issued with at
+    # least one line: ``issue_notice``)
+    notice_lines = list(
+        ProductionNoticeLine.objects.filter(notice__order=order, notice__status=NoticeStatus.ISSUED)
+        .select_related("notice")
+        .order_by("notice_id", "pk")
     )
-    if not notices:
+    if not notice_lines:
         return []
+    notices = list({nl.notice_id: nl.notice for nl in notice_lines}.values())
     by_id = {line.pk: line for line in (order.lines.all() if lines is None else lines)}
     last_good = finish_work_orders(order=order, actor=actor, last=last_steps)
-    made = [
-        (by_id[nl.line_id], last_good.get(nl.pk, nl.quantity))
-        for notice in notices
-        for nl in notice.lines.all()
-    ]
+    made = [(by_id[nl.line_id], last_good.get(nl.pk, nl.quantity)) for nl in notice_lines]
     made = [(line, quantity) for line, quantity in made if quantity > 0]
     inventory.receive_produced(made=made, actor=actor)
     changed = {}
     for line, quantity in made:
         line.produced_qty += quantity
         changed[line.pk] = line
-    OrderLine.objects.bulk_update(list(changed.values()), ["produced_qty"])
+    rows.update(list(changed.values()), ["produced_qty"])
     write_history([history_row(line, actor=actor) for line in changed.values()])
     now = timezone.now()
     ProductionNotice.objects.filter(pk__in=[n.pk for n in notices]).update(
@@ -111,6 +111,7 @@ def on_release(step: Any) -> dict[str, Any]:
     notice = issue_notice(order=step.order, quantities=step.data["unreserved"], actor=step.actor)
     if notice is not None:
         issue_work_orders(notice=notice, actor=step.actor)
+        step.to = Status.RELEASED  # the release's target, known here without asking again
     if notice is None:
         order = step.order
         order.production_done_at = order.released_at

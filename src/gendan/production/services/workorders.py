@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
+from gendan import rows as statements
 from gendan.accounts.guards import step, verb
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, not_found
@@ -123,7 +124,7 @@ def finish_work_orders(
             wo.good_qty, wo.status = wo.quantity, WorkOrderStatus.DONE
             finished.append(wo)
     if finished:
-        WorkOrder.objects.bulk_update(finished, ["good_qty", "status"])
+        statements.update(finished, ["good_qty", "status"])
         write_history([history_row(wo, actor=actor) for wo in finished])
     return {wo.notice_line_id: wo.good_qty for wo in last if wo.routed}
 
