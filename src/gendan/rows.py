@@ -22,6 +22,8 @@ from typing import Any
 
 from django.db import connection, connections
 from django.db.models import Model
+from django.db.models.fetch_modes import FETCH_ONE
+from django.db.models.query import get_related_populators
 
 #: rows per statement at most
 MAX_ROWS = 5_000
@@ -140,16 +142,15 @@ def insert_values(model: type[Model], values: Sequence[Mapping[str, Any]]) -> No
     for given in values:
         row = []
         for c in cols:
-            f = c.field
-            if f.name in given:
-                value = given[f.name]
-                if f.is_relation and value is not None:
-                    value = value.pk
-            elif c.attname in given:
+            if c.attname in given:
                 value = given[c.attname]
+            elif c.field.name in given:
+                value = given[c.field.name]
+                if c.field.is_relation and value is not None:
+                    value = value.pk
             else:
-                value = f.get_default()
-            row.append(c.value(value))
+                value = c.field.get_default()
+            row.append(value if c.convert is None or value is None else c.convert(value))
         rows.append(row)
     _insert(model, cols, rows, "")
 
@@ -249,6 +250,14 @@ def update(objs: Sequence[Model], fields: Sequence[str]) -> None:
 # ---- reads compiled once ------------------------------------------------------------------------
 
 
+#: the integer placeholders of a prepared read (no row has such a key)
+_PLACEHOLDER_INT = -(2**62) + 7919
+
+
+def _same(param: Any, mark: Any) -> bool:
+    return isinstance(param, str) == isinstance(mark, str) and param == mark
+
+
 class _Sentinel(str):
     """A parameter's place in a query compiled once: found again in the compiled parameters."""
 
@@ -256,18 +265,20 @@ class _Sentinel(str):
 
 
 class Prepared:
-    """A SELECT of one model's rows (no ``select_related``), compiled once per connection and
-    run again with new parameters: the SQL text, where each parameter goes, the columns and
-    their converters are what the ORM compiled; each run sends the same statement and builds
-    the instances as the ORM would (``Model.from_db`` with the converted values).
+    """A SELECT of model rows, compiled once per connection and run again with new parameters:
+    the SQL text, where each parameter goes, the columns, their converters and the
+    ``select_related`` populators are what the ORM compiled; each run sends the same statement
+    and builds the instances as the ORM's model iterable does (``Model.from_db`` with the
+    converted values, related objects through Django's own populators).
 
     ``build`` takes one value per parameter and returns the queryset; it is called once per
-    connection with placeholders that must reach the compiled parameters unchanged (plain
-    equality filters of text or integer columns)."""
+    connection with placeholders, one of each type in ``kinds`` (``str`` or ``int``), that must
+    reach the compiled parameters unchanged (plain equality filters of text or integer
+    columns)."""
 
-    def __init__(self, build: Any, params: int = 1) -> None:
+    def __init__(self, build: Any, *kinds: type) -> None:
         self._build = build
-        self._params = params
+        self._kinds = kinds or (str,)
         self._compiled: dict[str, tuple[Any, ...]] = {}
 
     def _compile(self) -> tuple[Any, ...]:
@@ -275,23 +286,27 @@ class Prepared:
         compiled = self._compiled.get(alias)
         if compiled is not None:
             return compiled
-        marks = [_Sentinel(f"\x00prepared-{i}\x00") for i in range(self._params)]
+        marks = [
+            _Sentinel(f"\x00prepared-{i}\x00") if kind is str else _PLACEHOLDER_INT - i
+            for i, kind in enumerate(self._kinds)
+        ]
         queryset = self._build(*marks)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         places = []
         for mark in marks:
-            found = [i for i, p in enumerate(params) if p is mark or p == mark]
+            found = [i for i, p in enumerate(params) if _same(p, mark)]
             if len(found) != 1:
                 raise ValueError(f"a prepared parameter was not compiled as one value: {found}")
             places.append(found[0])
+        if compiler.annotation_col_map:
+            raise ValueError("a prepared read takes model rows, not annotations")
         klass_info = compiler.klass_info
-        if klass_info.get("related_klass_infos") or compiler.annotation_col_map:
-            raise ValueError("a prepared read takes one model's own columns")
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
         init_list = [f[0].target.attname for f in compiler.select[start:end]]
         converters = list(compiler.get_converters([s[0] for s in compiler.select]).items())
+        populators = get_related_populators(klass_info, compiler.select, alias, FETCH_ONE)
         compiled = (
             sql,
             tuple(params),
@@ -301,18 +316,20 @@ class Prepared:
             converters,
             start,
             end,
+            populators,
         )
         self._compiled[alias] = compiled
         return compiled
 
     def all(self, *values: Any) -> list[Any]:
-        sql, params, places, model, init_list, converters, start, end = self._compile()
+        sql, params, places, model, init_list, converters, start, end, populators = self._compile()
         bound = list(params)
         for place, value in zip(places, values, strict=True):
             bound[place] = value
         with connection.cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
+        alias = connection.alias
         objs = []
         for raw in fetched:
             row = list(raw)
@@ -321,7 +338,10 @@ class Prepared:
                 for convert in convs:
                     value = convert(value, expression, connection)
                 row[pos] = value
-            objs.append(model.from_db(connection.alias, init_list, row[start:end]))
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            objs.append(obj)
         return objs
 
     def first(self, *values: Any) -> Any:

@@ -27,7 +27,7 @@ from gendan.orders.services import Names, checked_entry, line_values, record_ent
 from gendan.parties.models import Customer
 from gendan.parties.selectors import visible_customers
 from gendan.rows import insert, insert_values
-from gendan.timeline.services import history_row, together
+from gendan.timeline.services import history_row, together, write_history
 
 #: orders written per INSERT (their lines, events and history rows likewise)
 BATCH = 1_000
@@ -107,4 +107,4 @@ def _write(entered: list[tuple[Order, list[CheckedLine]]], actor: Any) -> None:
     with together():  # the events as record() writes them, in one INSERT
         for order, checked in entered:
             record_entered(order, checked, actor)
-    insert([history_row(order, actor=actor, history_type="+") for order in orders])
+    write_history([history_row(order, actor=actor, history_type="+") for order in orders])

@@ -154,7 +154,7 @@ def _write(order: Order, seen: dict[str, Any] | None, history: list[Any]) -> Non
     if seen is None:
         rows.insert([order], returning="pk")
         for row in history:
-            row.id = order.pk
+            row.values["id"] = order.pk
     else:
         changed = [f.name for f in _FIELDS if getattr(order, f.attname) != seen[f.attname]]
         if changed:

@@ -12,7 +12,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from gendan.finance import rules as payments
 from gendan.finance.rules import unreconciled_cod
 from gendan.orders import inputs
 from gendan.orders.errors import Code
+from gendan.rows import Prepared
 
 if TYPE_CHECKING:
     from gendan.orders.models import Order
@@ -77,7 +77,11 @@ class Context:
         changes a line changes that object, and writes it)."""
         order = self.order
         if "lines" not in getattr(order, "_prefetched_objects_cache", {}):
-            prefetch_related_objects([order], "lines")
+            lines = _LINES.all(order.pk)
+            line_order = type(order)._meta.get_field("lines").remote_field
+            for line in lines:
+                line_order.set_cached_value(line, order)
+            _prefetched(order, "lines", lines)
         return list(order.lines.all())
 
     @cached_property
@@ -98,19 +102,36 @@ class Context:
         return unshipped - on_notices
 
 
+def _lines_of(order_id: int) -> Any:
+    from gendan.orders.models import OrderLine  # the models import this module
+
+    return OrderLine.objects.filter(order_id=order_id).order_by("line_no", "pk")
+
+
+def _notice_lines_of(order_id: int) -> Any:
+    from gendan.orders.models import Order  # the models import this module
+
+    line_model = Order.related_model("shipping_notices")._meta.get_field("lines").related_model
+    return (
+        line_model._default_manager.filter(notice__order_id=order_id)
+        .select_related("notice__outbound_slip", "notice__delivery_note")
+        .order_by("notice_id", "id")
+    )
+
+
+#: the reads every action of an order's life makes, compiled once (``gendan.rows.Prepared``)
+_LINES = Prepared(_lines_of, int)
+_NOTICE_LINES = Prepared(_notice_lines_of, int)
+
+
 def notices_with_lines(order: Order) -> list[Any]:
     """The order's shipping notices in the order they were issued, each with its outbound slip,
     delivery note and lines, in one query: the lines joined to their notice (a notice is
     issued with at least one line, so every notice has one; ``notice.lines.all()`` answers
     from what was read)."""
     notice_model = type(order).related_model("shipping_notices")
-    line_model = notice_model._meta.get_field("lines").related_model
-    notice_field = line_model._meta.get_field("notice")
-    read = (
-        line_model._default_manager.filter(notice__order=order)
-        .select_related("notice__outbound_slip", "notice__delivery_note")
-        .order_by("notice_id", "id")
-    )
+    notice_field = notice_model._meta.get_field("lines").remote_field
+    read = _NOTICE_LINES.all(order.pk)
     notices: dict[int, Any] = {}
     lines_of: dict[int, list[Any]] = {}
     for line in read:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,6 +14,7 @@ from django.utils import timezone
 from gendan.accounts.guards import step
 from gendan.accounts.models import User
 from gendan.rows import insert as insert_rows
+from gendan.rows import insert_values
 from gendan.timeline.models import Event
 
 # The events recorded inside ``together()`` and not written yet (one list per block; a
@@ -91,24 +93,46 @@ def history_model(model: type[Model]) -> Any:
     return model.__dict__[model._meta.simple_history_manager_attribute].model  # type: ignore[attr-defined]
 
 
+class HistoryRow:
+    """One history row to write (``write_history``): the history model and its values by
+    attname, without a model instance (building one per row cost more than its INSERT)."""
+
+    __slots__ = ("model", "values")
+
+    def __init__(self, model: Any, values: dict[str, Any]) -> None:
+        self.model = model
+        self.values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@functools.cache
+def _tracked_attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in history_model(model).tracked_fields)
+
+
 @step
-def history_row(obj: Model, *, actor: Any, history_type: str = "~") -> Any:
+def history_row(obj: Model, *, actor: Any, history_type: str = "~") -> HistoryRow:
     """The history row of ``obj`` as it is now ("+" created, "~" changed): who, when, and
     every tracked field, as simple-history's own signal writes it; ``write_history`` saves it."""
-    model = history_model(type(obj))
-    return model(
+    values = {name: getattr(obj, name) for name in _tracked_attnames(type(obj))}
+    values.update(
         history_date=timezone.now(),
         history_type=history_type,
-        history_user=actor if getattr(actor, "pk", None) else None,
+        history_user_id=getattr(actor, "pk", None),
         history_change_reason=None,
-        **{f.attname: getattr(obj, f.attname) for f in model.tracked_fields},
     )
+    return HistoryRow(history_model(type(obj)), values)
 
 
-def write_history(rows: list[Any]) -> None:
+def write_history(rows: list[HistoryRow]) -> None:
     """Write history rows, one INSERT per history table."""
-    by_model: dict[Any, list[Any]] = {}
+    by_model: dict[Any, list[dict[str, Any]]] = {}
     for row in rows:
-        by_model.setdefault(type(row), []).append(row)
-    for of_model in by_model.values():
-        insert_rows(of_model)
+        by_model.setdefault(row.model, []).append(row.values)
+    for model, values in by_model.items():
+        insert_values(model, values)
