@@ -89,16 +89,15 @@ def columns(model: type[Model]) -> tuple[Column, ...]:
 
 @functools.cache
 def _column(model: type[Model], alias: str, name: str) -> Column:
-    return Column(model._meta.get_field(name), connections[alias])
+    for f in model._meta.concrete_fields:
+        if name in (f.name, f.attname):
+            return Column(f, connections[alias])
+    raise LookupError(f"{model._meta.label} has no concrete field {name!r}")
 
 
 def column(model: type[Model], name: str) -> Column:
     """The column of one field (by name or attname), the primary key included."""
-    meta = model._meta
-    for f in meta.concrete_fields:
-        if name in (f.name, f.attname):
-            return _column(model, connection.alias, f.name)
-    raise LookupError(f"{meta.label} has no concrete field {name!r}")
+    return _column(model, connection.alias, name)
 
 
 def insert(objs: Sequence[Model], *, returning: str = "") -> None:
@@ -347,3 +346,11 @@ class Prepared:
     def first(self, *values: Any) -> Any:
         found = self.all(*values)
         return found[0] if found else None
+
+
+def create(model: type[Model], **values: Any) -> Any:
+    """A new row, as ``model.objects.create(**values)`` writes it (no signals: no app listens
+    to these models' saves), through ``insert``."""
+    obj = model(**values)
+    insert([obj], returning="pk")
+    return obj

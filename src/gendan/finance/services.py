@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gendan import rows
 from gendan.accounts.guards import step
 from gendan.errors import invalid
 from gendan.finance.models import Payment
@@ -54,7 +55,7 @@ def record_payment(
         reference=reference,
         recorded_by=actor,
     )
-    payment.save_without_historical_record()  # type: ignore[attr-defined]
+    rows.insert([payment], returning="pk")
     write_history([history_row(payment, actor=actor, history_type="+")])
     # the calling verb's transition writes the order's row (its changed columns) once at its end
     order.paid_amount += amount

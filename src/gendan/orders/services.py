@@ -454,7 +454,7 @@ def enter_order(
             order.submitted_at = timezone.now()
             history.append(_move(order, "submit", actor))
         _write(order, None, history)
-        OrderLine.objects.bulk_create(lines)
+        rows.insert(lines, returning="pk")
         if submit:
             outbox.notify_signature_waiting(order, actor=actor)
     return order

@@ -77,16 +77,20 @@ def write_shipping_notice(
                 % {"line": no, "qty": qty, "free": free[no]},
                 field="lines",
             )
-    notice = ShippingNotice.objects.create(
+    notice = rows.create(
+        ShippingNotice,
         number=next_number("SN"),
         order=order,
         ship_date=ship_date or timezone.localdate(),
         issued_by=actor,
     )
-    ShippingNoticeLine.objects.bulk_create(
-        ShippingNoticeLine(notice=notice, line=order_lines[no], quantity=q)
-        for no, q in wanted.items()
-        if q
+    rows.insert(
+        [
+            ShippingNoticeLine(notice=notice, line=order_lines[no], quantity=q)
+            for no, q in wanted.items()
+            if q
+        ],
+        returning="pk",
     )
     record(
         kind=EventKind.SHIPPING_NOTICE_ISSUED,
@@ -99,7 +103,7 @@ def write_shipping_notice(
 
 @step
 def write_outbound_slip(*, notice: ShippingNotice, actor: Any) -> OutboundSlip:
-    slip = OutboundSlip.objects.create(number=next_number("OS"), notice=notice, issued_by=actor)
+    slip = rows.create(OutboundSlip, number=next_number("OS"), notice=notice, issued_by=actor)
     record(
         kind=EventKind.OUTBOUND_SLIP_ISSUED,
         actor=actor,
@@ -115,8 +119,12 @@ def write_delivery_note(*, notice: ShippingNotice, cod_amount: Decimal, actor: A
         raise invalid(
             Code.INVALID_QUANTITY, gettext("The amount must not be negative."), field="cod_amount"
         )
-    note = DeliveryNote.objects.create(
-        number=next_number("DN"), notice=notice, issued_by=actor, cod_amount=cod_amount
+    note = rows.create(
+        DeliveryNote,
+        number=next_number("DN"),
+        notice=notice,
+        issued_by=actor,
+        cod_amount=cod_amount,
     )
     record(
         kind=EventKind.DELIVERY_NOTE_ISSUED,
@@ -156,7 +164,7 @@ def ship_notice(
         actor,
         timezone.now(),
     )
-    notice.save(update_fields=["status", "shipped_by", "shipped_at"])
+    rows.update([notice], ["status", "shipped_by", "shipped_at"])
     record(
         kind=EventKind.GOODS_SHIPPED,
         actor=actor,
@@ -219,7 +227,7 @@ def deliver_notice(
         ]
     )
     notice.status = ShippingStatus.DELIVERED
-    notice.save(update_fields=["status"])
+    rows.update([notice], ["status"])
     record(
         kind=EventKind.GOODS_DELIVERED,
         actor=actor,

@@ -33,10 +33,11 @@ def issue_notice(*, order: Any, quantities: dict[Any, int], actor: Any) -> Produ
     wanted = {line: qty for line, qty in quantities.items() if qty > 0}
     if not wanted:
         return None
-    notice = ProductionNotice.objects.create(number=next_number("PN"), order=order, issued_by=actor)
-    notice.issued_lines = ProductionNoticeLine.objects.bulk_create(  # type: ignore[attr-defined]
+    notice = rows.create(ProductionNotice, number=next_number("PN"), order=order, issued_by=actor)
+    notice.issued_lines = [  # type: ignore[attr-defined]
         ProductionNoticeLine(notice=notice, line=line, quantity=qty) for line, qty in wanted.items()
-    )
+    ]
+    rows.insert(notice.issued_lines, returning="pk")  # type: ignore[attr-defined]
     record(
         kind=EventKind.NOTICE_ISSUED,
         actor=actor,

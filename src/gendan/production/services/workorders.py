@@ -96,7 +96,8 @@ def issue_work_orders(*, notice: ProductionNotice, actor: Any) -> list[WorkOrder
                     quantity=nl.quantity,
                 )
             )
-    created = WorkOrder.objects.bulk_create(rows)
+    created = list(rows)
+    statements.insert(created, returning="pk")
     write_history([history_row(wo, actor=actor, history_type="+") for wo in created])
     first_articles.open_gates(order=notice.order, work_orders=created, actor=actor)
     record(
