@@ -121,7 +121,7 @@ def insert(objs: Sequence[Model], *, returning: str = "") -> None:
     pk = model._meta.pk
     assert pk is not None
     if returning == "pk":
-        for obj, (pk_value, _key) in zip(objs, keys, strict=True):
+        for obj, (pk_value, *_) in zip(objs, keys, strict=True):
             setattr(obj, pk.attname, pk_value)
     elif returning:
         key = model._meta.get_field(returning).attname  # type: ignore[union-attr]
@@ -167,8 +167,10 @@ def _insert(
     table = q(meta.db_table)
     names = ", ".join(q(c.column) for c in cols)
     returned = ""
-    if returning:
-        key = pk if returning == "pk" else meta.get_field(returning)
+    if returning == "pk":
+        returned = f" RETURNING {q(str(pk.column))}"
+    elif returning:
+        key = meta.get_field(returning)
         returned = f" RETURNING {q(str(pk.column))}, {q(str(getattr(key, 'column', '')))}"
     keys: list[tuple[Any, Any]] = []
     with connection.cursor() as cursor:
