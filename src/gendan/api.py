@@ -32,6 +32,7 @@ from gendan.attachments.api import router as attachments_router
 from gendan.catalog.api import router as catalog_router
 from gendan.errors import DomainError, Kind
 from gendan.exports.api import router as exports_router
+from gendan.finance.api import router as finance_router
 from gendan.loading.api import router as loading_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
@@ -264,6 +265,7 @@ def mount() -> None:
     api.add_router("/exports", exports_router)
     api.add_router("/production", production_router)
     api.add_router("/quality", quality_router)
+    api.add_router("/finance", finance_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):
