@@ -39,6 +39,7 @@ from gendan.parties.api import router as parties_router
 from gendan.prices import redact_error_body
 from gendan.production.api import router as production_router
 from gendan.quality.api import router as quality_router
+from gendan.reports.api import router as reports_router
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +267,7 @@ def mount() -> None:
     api.add_router("/production", production_router)
     api.add_router("/quality", quality_router)
     api.add_router("/finance", finance_router)
+    api.add_router("/reports", reports_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

@@ -48,3 +48,36 @@ def register() -> None:
         app="finance",
         order=55,
     )
+    _reports()
+
+
+def _reports() -> None:
+    """Finance's reports in the reports index (gendan.reports.registry)."""
+    from gendan.reports import registry
+
+    registry.add_report(
+        key="finance.aging",
+        title=_("Receivables aging"),
+        description=_(
+            "应收账款账龄: per customer, not yet due and 0-30, 31-60, 61-90, over 90 days past due; "
+            "credit limit used; drill into the orders and log the chase."
+        ),
+        url_name="web:finance_aging",
+        perms=(p.VIEW_RECEIVABLES,),
+        app="finance",
+        group=_("Sales and receivables"),
+        order=20,
+    )
+    registry.add_report(
+        key="finance.ledger",
+        title=_("Sales ledger and statements"),
+        description=_(
+            "销售台账: a customer's bookings, payments and credit notes with the running balance; "
+            "opened from a customer of the aging; statement of account as a PDF."
+        ),
+        url_name="web:finance_aging",
+        perms=(p.VIEW_RECEIVABLES,),
+        app="finance",
+        group=_("Sales and receivables"),
+        order=21,
+    )
