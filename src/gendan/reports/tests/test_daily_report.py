@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def assign(world, region: str = "华东"):
-    return services.assign_region(
-        actor=world.users["manager"], manager="regional", region=region
-    )
+    return services.assign_region(actor=world.users["manager"], manager="regional", region=region)
 
 
 def test_only_the_sales_manager_assigns_regions_and_only_to_regional_managers(world):

@@ -63,7 +63,9 @@ def test_a_report_page_shows_a_chart_and_exports_through_the_log(client, world, 
     assert (log.what, log.actor, log.fmt) == (f"report_{key}", world.users["manager"], "xlsx")
 
 
-@pytest.mark.parametrize("name", [f"web:reports_{k}" for k in SHEETS] + ["web:finance_aging", "web:reports_daily_sales"])
+@pytest.mark.parametrize(
+    "name", [f"web:reports_{k}" for k in SHEETS] + ["web:finance_aging", "web:reports_daily_sales"]
+)
 def test_query_count_does_not_grow_with_the_data(client, world, name):
     c = login(client, world)
     orders(world, 10)
