@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from gendan.accounts.guards import require
 from gendan.apiconventions import caller, errors
 from gendan.errors import invalid
 from gendan.finance import permissions as p
@@ -123,7 +122,7 @@ def receivables_aging(request: HttpRequest, filters: Query[AgingFilterIn]):
     and over 90 days past due (from the customer's credit terms), the unapplied credit, the
     receivable, the credit limit used, and the orders behind each amount."""
     actor = caller(request)
-    require(actor, p.VIEW_RECEIVABLES)
+    p.require_money(actor, p.VIEW_RECEIVABLES)
     report = selectors.aging(actor, filters=selectors.AgingFilter(**filters.dict()))
     return {
         "today": report.today,
@@ -174,7 +173,7 @@ class LedgerOut(Schema):
 
 def _ledger(request: HttpRequest, code: str, r: RangeIn) -> selectors.Ledger:
     actor = caller(request)
-    require(actor, p.VIEW_RECEIVABLES)
+    p.require_money(actor, p.VIEW_RECEIVABLES)
     customer = get_customer_for(actor, code)
     until = r.until or timezone.localdate()
     since = r.since or until - timedelta(days=365)
@@ -266,7 +265,7 @@ def _note(n: CreditNote) -> dict:
 def list_credit_notes(request: HttpRequest):
     """The latest 200 credit notes of the customers the caller sees."""
     actor = caller(request)
-    require(actor, p.VIEW_RECEIVABLES)
+    p.require_money(actor, p.VIEW_RECEIVABLES)
     return [_note(n) for n in selectors.visible_credit_notes(actor)[:200]]
 
 

@@ -5,6 +5,8 @@ notes are nothing but amounts."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from gendan import extensions
@@ -18,6 +20,22 @@ CONFIRM_CREDIT_NOTE = "confirm_credit_note"
 CREDIT_NOTE_ISSUED = "finance.credit_note_issued"
 CREDIT_NOTE_CONFIRMED = "finance.credit_note_confirmed"
 CHASE_LOGGED = "finance.chase_logged"
+
+
+def require_money(actor: Any, perm: str) -> None:
+    """Every finance permission carries amounts: it is held together with the price rule's
+    VIEW_PRICES (a user given the one without the other is refused as if without it)."""
+    from gendan.accounts.guards import require
+    from gendan.accounts.permissions import Perm
+
+    require(actor, perm)
+    require(actor, Perm.VIEW_PRICES)
+
+
+def may(actor: Any, perm: str) -> bool:
+    from gendan.accounts.permissions import Perm
+
+    return actor is not None and actor.can(perm) and actor.can(Perm.VIEW_PRICES)
 
 
 def register() -> None:

@@ -95,6 +95,7 @@ def issue_credit_note(
     """Issue a credit note to a customer (optionally for one of its orders); it reduces the
     receivable once finance confirms it. Idempotent on (source, source_ref): issuing again for
     the same reference returns the note already issued (the same details), else refuses."""
+    p.require_money(actor, p.ISSUE_CREDIT_NOTE)
     from gendan.orders.selectors import visible_orders
     from gendan.parties.selectors import get_customer_for
 
@@ -163,6 +164,7 @@ def issue_credit_note(
 def confirm_credit_note(*, actor: Any, number: str, confirmed_on: date | None = None) -> CreditNote:
     """Finance confirms a credit note: from then on it reduces the customer's receivable.
     Confirming a confirmed note changes nothing (idempotent)."""
+    p.require_money(actor, p.CONFIRM_CREDIT_NOTE)
     note = visible_credit_notes(actor).select_for_update(of=("self",)).filter(number=number).first()
     if note is None:
         raise not_found("credit_note")
@@ -199,6 +201,7 @@ def log_collection_chase(
 ) -> Any:
     """Log the chase of an overdue amount (回收跟进) in the customer's communication log, with
     the day to follow it up: the follow-up then waits on the chaser's Today like any other."""
+    p.require_money(actor, p.CHASE_RECEIVABLES)
     from gendan.orders.selectors import visible_orders
     from gendan.parties.models import Communication, CommunicationKind
     from gendan.parties.selectors import get_customer_for

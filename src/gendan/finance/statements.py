@@ -58,6 +58,7 @@ def _bytes(book: Workbook) -> bytes:
 
 @verb(p.VIEW_RECEIVABLES)
 def aging_workbook(*, actor: Any, report: Aging) -> bytes:
+    p.require_money(actor, p.VIEW_RECEIVABLES)
     labels = bucket_labels()
     book, sheet = _book(gettext("Receivables aging"))
     append_row(
@@ -137,6 +138,7 @@ def aging_workbook(*, actor: Any, report: Aging) -> bytes:
 
 @verb(p.VIEW_RECEIVABLES)
 def ledger_workbook(*, actor: Any, ledger: Ledger) -> bytes:
+    p.require_money(actor, p.VIEW_RECEIVABLES)
     kinds = kind_labels()
     book, sheet = _book(gettext("Sales ledger"))
     append_row(sheet, [gettext("Customer"), ledger.customer.code, ledger.customer.name])
@@ -187,6 +189,7 @@ def ledger_workbook(*, actor: Any, ledger: Ledger) -> bytes:
 @verb(p.VIEW_RECEIVABLES)
 def statement_pdf(*, actor: Any, ledger: Ledger, language: str) -> bytes:
     """The statement of account of a customer for the ledger's range, in Chinese or English."""
+    p.require_money(actor, p.VIEW_RECEIVABLES)
     from gendan.shipping.documents import font_url, render_pdf
 
     language = language if language in LANGUAGES else "zh-hans"

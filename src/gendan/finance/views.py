@@ -32,7 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may(user: Any, perm: str) -> None:
-    if not user.can(perm):
+    if not p.may(user, perm):
         raise PermissionDenied
 
 
@@ -76,7 +76,7 @@ def aging_page(request: HttpRequest) -> HttpResponse:
             "bucket_label": labels.get(bucket, ""),
             "channels": Channel.choices,
             "kinds": CommunicationKind.choices,
-            "may_chase": request.user.can(p.CHASE_RECEIVABLES),
+            "may_chase": p.may(request.user, p.CHASE_RECEIVABLES),
             "follow_up": today + timedelta(days=7),
             "today": today,
             "query": request.GET.urlencode(),
@@ -185,7 +185,7 @@ def credit_notes(request: HttpRequest) -> HttpResponse:
     """The credit notes: issue one (sales manager, finance, customer service), confirm it
     (finance), newest first."""
     user = request.user
-    if not (user.can(p.VIEW_RECEIVABLES) or user.can(p.ISSUE_CREDIT_NOTE)):
+    if not (p.may(user, p.VIEW_RECEIVABLES) or p.may(user, p.ISSUE_CREDIT_NOTE)):
         raise PermissionDenied
     typed: dict[str, str] = {}
     if request.method == "POST":
@@ -224,8 +224,8 @@ def credit_notes(request: HttpRequest) -> HttpResponse:
             "notes": notes,
             "typed": typed,
             "issued": CreditNoteStatus.ISSUED,
-            "may_issue": user.can(p.ISSUE_CREDIT_NOTE),
-            "may_confirm": user.can(p.CONFIRM_CREDIT_NOTE),
+            "may_issue": p.may(user, p.ISSUE_CREDIT_NOTE),
+            "may_confirm": p.may(user, p.CONFIRM_CREDIT_NOTE),
             "customers": visible_customers(user).order_by("code").values_list("code", "name")[:500],
         },
     )

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Query, Router, Schema, Status
 
-from gendan.accounts.guards import require
 from gendan.apiconventions import caller, errors
 from gendan.errors import not_found
 from gendan.reports import pages, registry, selectors, services
@@ -105,7 +104,7 @@ def daily_sales(request: HttpRequest, q: Query[DailySalesIn]):
     """每日销售清单: the orders contracted on the day, totals per currency, salesperson and
     region (aggregated in the database), and a page of the orders with their lines."""
     actor = caller(request)
-    require(actor, p.VIEW_SALES_REPORTS)
+    p.require(actor, p.VIEW_SALES_REPORTS)
     s = selectors.daily_sales(actor, q.day, region=q.region, page=q.page, per_page=q.per_page)
     return {
         "day": s.day,
@@ -159,7 +158,7 @@ class DailyReportOut(DailyReportSummaryOut):
 def list_daily_reports(request: HttpRequest):
     """The latest kept daily reports (60) of the caller's regions."""
     actor = caller(request)
-    require(actor, p.VIEW_SALES_REPORTS)
+    p.require(actor, p.VIEW_SALES_REPORTS)
     return [
         {"day": r.day, "region": r.region, "produced_at": r.produced_at, "mailed_to": r.mailed_to}
         for r in selectors.kept_reports(actor)
@@ -174,7 +173,7 @@ class RegionIn(Schema):
 def read_daily_report(request: HttpRequest, day: date, q: Query[RegionIn]):
     """The daily report of a day and region as it was produced and kept (404 when none was)."""
     actor = caller(request)
-    require(actor, p.VIEW_SALES_REPORTS)
+    p.require(actor, p.VIEW_SALES_REPORTS)
     r = DailyReport.objects.filter(day=day, region=q.region).first()
     if r is None:
         raise not_found("daily_report")
@@ -217,7 +216,7 @@ def read_sheet(
     at-risk orders, merchandiser workload, slow-moving finished goods, monthly capacity."""
     actor = caller(request)
     build, perm = pages.SHEETS[key]
-    require(actor, perm)
+    p.require(actor, perm)
     params = {
         k: (v.isoformat() if isinstance(v, date) else str(v)) for k, v in q.dict().items() if v
     }

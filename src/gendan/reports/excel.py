@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
-from gendan.accounts.guards import require, verb
+from gendan.accounts.guards import verb
 from gendan.exports.models import ExportFormat
 from gendan.exports.services import record_export
 from gendan.exports.sheets import append_row
@@ -26,7 +26,7 @@ def _bytes(book: Workbook) -> bytes:
 
 def sheet_workbook(*, actor: Any, sheet: Sheet, perm: str) -> bytes:
     """A report page's table as it is shown (the same filters, the same columns)."""
-    require(actor, perm)
+    p.require(actor, perm)
     book = Workbook()
     ws = book.active
     ws.title = sheet.title[:31]
@@ -47,6 +47,7 @@ def sheet_workbook(*, actor: Any, sheet: Sheet, perm: str) -> bytes:
 def daily_sales_workbook(*, actor: Any, sales: DailySales, lines: list[dict[str, Any]]) -> bytes:
     """The day's totals and every order with its lines (``lines``: the whole day's, read in
     pages by the caller)."""
+    p.require(actor, p.VIEW_SALES_REPORTS)
     book = Workbook()
     ws = book.active
     ws.title = gettext("Totals")[:31]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from gendan import extensions
@@ -22,6 +24,22 @@ PRICED_ROLES = {
     "cashier",
     "regional_manager",
 }
+
+
+def may(actor: Any, perm: str) -> bool:
+    """The sales reports are amounts: their permission goes with the price rule's VIEW_PRICES."""
+    from gendan.accounts.permissions import Perm
+
+    if actor is None or not actor.can(perm):
+        return False
+    return perm != VIEW_SALES_REPORTS or actor.can(Perm.VIEW_PRICES)
+
+
+def require(actor: Any, perm: str) -> None:
+    from gendan.accounts.guards import permission_denied
+
+    if not may(actor, perm):
+        raise permission_denied(perm)
 
 
 def register() -> None:

@@ -23,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may(user: Any, perm: str) -> None:
-    if not user.can(perm):
+    if not p.may(user, perm):
         raise PermissionDenied
 
 
