@@ -446,7 +446,7 @@ def ledger(customer: Any, *, since: date, until: date) -> Ledger:
     ):
         moves.append(
             (
-                c["confirmed_on"],
+                c["confirmed_on"] or until,  # a confirmed note has its day (a constraint)
                 2,
                 c["pk"],
                 CREDIT_NOTE,

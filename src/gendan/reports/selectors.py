@@ -139,7 +139,8 @@ def daily_sales(
                 "order_id", "product__code", "product__name", "quantity", "unit_price", "amount"
             )
         ):
-            by_id[line.pop("order_id")].lines.append(line)
+            fields: dict[str, Any] = dict(line)
+            by_id[fields.pop("order_id")].lines.append(fields)
     return DailySales(
         day=day,
         region=region,
