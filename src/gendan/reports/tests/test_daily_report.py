@@ -58,7 +58,9 @@ def test_the_job_produces_keeps_and_mails_the_report_once(
         "regional@gendan.example",
     ]
     subjects = sorted(m["Subject"] for _r, m in smtp.mails)
-    assert subjects == sorted([f"日报表 {day:%Y-%m-%d} · 华东", f"日报表 {day:%Y-%m-%d} · 全部区域"])
+    assert subjects == sorted(
+        [f"日报表 {day:%Y-%m-%d} · 华东", f"日报表 {day:%Y-%m-%d} · 全部区域"]
+    )
     # a second run of the same day (another worker, a retry) changes nothing and mails nobody
     with django_capture_on_commit_callbacks(execute=True):
         assert run_job(job=JOB, period=day.isoformat()) is None
