@@ -32,12 +32,14 @@ from gendan.attachments.api import router as attachments_router
 from gendan.catalog.api import router as catalog_router
 from gendan.errors import DomainError, Kind
 from gendan.exports.api import router as exports_router
+from gendan.finance.api import router as finance_router
 from gendan.loading.api import router as loading_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
 from gendan.prices import redact_error_body
 from gendan.production.api import router as production_router
 from gendan.quality.api import router as quality_router
+from gendan.reports.api import router as reports_router
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +266,8 @@ def mount() -> None:
     api.add_router("/exports", exports_router)
     api.add_router("/production", production_router)
     api.add_router("/quality", quality_router)
+    api.add_router("/finance", finance_router)
+    api.add_router("/reports", reports_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

@@ -391,6 +391,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.quality import demo as quality_demo
 
     quality_demo.seed_plans(users)
+    from gendan.reports import demo as reports_demo
+
+    reports_demo.seed(users)
     return True, logins + production_demo.LOGINS
 
 

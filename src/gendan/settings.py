@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "gendan.jobs",
     "gendan.exports",
     "gendan.backups",
+    "gendan.reports",
     "gendan.web",
 ]
 

@@ -12,13 +12,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan import rows
-from gendan.accounts.guards import step
-from gendan.errors import invalid
-from gendan.finance.models import Payment
+from gendan.accounts.guards import step, verb
+from gendan.errors import DomainError, Kind, invalid, not_found
+from gendan.finance import permissions as p
+from gendan.finance.errors import Code as FinanceCode
+from gendan.finance.models import CreditNote, CreditNoteStatus, Payment
+from gendan.finance.selectors import visible_credit_notes
+from gendan.numbering.services import next_numbers
 from gendan.orders.errors import Code
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import history_row, record, write_history
@@ -71,3 +76,183 @@ def record_payment(
         },
     )
     return payment
+
+
+# ---- credit notes ------------------------------------------------------------------------------
+
+
+@verb(p.ISSUE_CREDIT_NOTE)
+@transaction.atomic(durable=True)
+def issue_credit_note(
+    *,
+    actor: Any,
+    customer: str,
+    amount: Decimal,
+    reason: str,
+    order: str | None = None,
+    source: str = "",
+    source_ref: str = "",
+) -> CreditNote:
+    """Issue a credit note to a customer (optionally for one of its orders); it reduces the
+    receivable once finance confirms it. Idempotent on (source, source_ref): issuing again for
+    the same reference returns the note already issued (the same details), else refuses."""
+    p.require_money(actor, p.ISSUE_CREDIT_NOTE)
+    from gendan.orders.selectors import visible_orders
+    from gendan.parties.selectors import get_customer_for
+
+    cust = get_customer_for(actor, customer)
+    amount = Decimal(amount)
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise invalid(
+            FinanceCode.AMOUNT_REQUIRED,
+            gettext("The amount must be greater than zero, to the cent."),
+            field="amount",
+        )
+    if not reason.strip():
+        raise invalid(FinanceCode.REASON_REQUIRED, gettext("A reason is required."), field="reason")
+    order_obj = None
+    if order:
+        order_obj = visible_orders(actor).filter(number=order).first()
+        if order_obj is None or order_obj.customer_id != cust.pk:
+            raise invalid(
+                FinanceCode.WRONG_CUSTOMER,
+                gettext("The customer has no order %(n)s.") % {"n": order},
+                field="order",
+            )
+    if source_ref:
+        known = CreditNote.objects.filter(source=source, source_ref=source_ref).first()
+        if known is not None:
+            same = (
+                known.customer_id == cust.pk
+                and known.amount == amount
+                and known.order_id == (order_obj.pk if order_obj else None)
+            )
+            if not same:
+                raise DomainError(
+                    FinanceCode.SOURCE_REUSED,
+                    gettext("A credit note was already issued for %(ref)s, with other details.")
+                    % {"ref": source_ref},
+                    kind=Kind.REFUSED,
+                    details={"credit_note": known.number},
+                )
+            return known
+    note = CreditNote(
+        number=next_numbers("CN", 1)[0],
+        customer=cust,
+        order=order_obj,
+        amount=amount,
+        currency=order_obj.currency if order_obj else cust.currency,
+        reason=reason.strip(),
+        source=source[:40],
+        source_ref=source_ref[:60],
+        issued_by=actor,
+    )
+    note.save()
+    record(
+        kind=p.CREDIT_NOTE_ISSUED,
+        actor=actor,
+        customer=cust,
+        order=order_obj,
+        subject=note,
+        comment=note.reason,
+        payload={"credit_note": note.number, "amount": str(amount), "source_ref": source_ref},
+    )
+    return note
+
+
+@verb(p.CONFIRM_CREDIT_NOTE)
+@transaction.atomic(durable=True)
+def confirm_credit_note(*, actor: Any, number: str, confirmed_on: date | None = None) -> CreditNote:
+    """Finance confirms a credit note: from then on it reduces the customer's receivable.
+    Confirming a confirmed note changes nothing (idempotent)."""
+    p.require_money(actor, p.CONFIRM_CREDIT_NOTE)
+    note = visible_credit_notes(actor).select_for_update(of=("self",)).filter(number=number).first()
+    if note is None:
+        raise not_found("credit_note")
+    if note.status == CreditNoteStatus.CONFIRMED:
+        return note
+    note.status = CreditNoteStatus.CONFIRMED
+    note.confirmed_by, note.confirmed_at = actor, timezone.now()
+    note.confirmed_on = confirmed_on or timezone.localdate()
+    note.save(update_fields=["status", "confirmed_by", "confirmed_at", "confirmed_on"])
+    record(
+        kind=p.CREDIT_NOTE_CONFIRMED,
+        actor=actor,
+        customer=note.customer,
+        order=note.order,
+        subject=note,
+        payload={"credit_note": note.number, "amount": str(note.amount)},
+    )
+    return note
+
+
+# ---- collection follow-up ------------------------------------------------------------------------
+
+
+@verb(p.CHASE_RECEIVABLES)
+@transaction.atomic(durable=True)
+def log_collection_chase(
+    *,
+    actor: Any,
+    customer: str,
+    summary: str,
+    follow_up_on: date | None,
+    order: str | None = None,
+    kind: str = "call",
+) -> Any:
+    """Log the chase of an overdue amount (回收跟进) in the customer's communication log, with
+    the day to follow it up: the follow-up then waits on the chaser's Today like any other."""
+    p.require_money(actor, p.CHASE_RECEIVABLES)
+    from gendan.orders.selectors import visible_orders
+    from gendan.parties.models import Communication, CommunicationKind
+    from gendan.parties.selectors import get_customer_for
+    from gendan.timeline.models import EventKind
+
+    cust = get_customer_for(actor, customer)
+    if kind not in CommunicationKind.values:
+        raise invalid(
+            "invalid_kind", gettext("Unknown kind “%(value)s”.") % {"value": kind}, field="kind"
+        )
+    if not summary.strip():
+        raise invalid(
+            FinanceCode.SUMMARY_REQUIRED, gettext("A summary is required."), field="summary"
+        )
+    if follow_up_on is not None and follow_up_on < timezone.localdate():
+        raise invalid(
+            "follow_up_in_past",
+            gettext("The follow-up date cannot be in the past."),
+            field="follow_up_on",
+        )
+    order_obj = None
+    if order:
+        order_obj = visible_orders(actor).filter(number=order, customer=cust).first()
+        if order_obj is None:
+            raise invalid(
+                FinanceCode.WRONG_CUSTOMER,
+                gettext("The customer has no order %(n)s.") % {"n": order},
+                field="order",
+            )
+    comm = Communication.objects.create(
+        customer=cust,
+        order=order_obj,
+        kind=kind,
+        summary=summary.strip(),
+        follow_up_on=follow_up_on,
+        created_by=actor,
+    )
+    payload = {
+        "communication": comm.pk,
+        "kind": kind,
+        "follow_up_on": follow_up_on.isoformat() if follow_up_on else None,
+        "chase": True,
+    }
+    record(
+        kind=EventKind.COMMUNICATION_LOGGED,
+        actor=actor,
+        customer=cust,
+        order=order_obj,
+        comment=comm.summary,
+        payload=payload,
+    )
+    record(kind=p.CHASE_LOGGED, actor=actor, customer=cust, order=order_obj, payload=payload)
+    return comm

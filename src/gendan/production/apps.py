@@ -30,6 +30,37 @@ class ProductionConfig(AppConfig):
         extensions.add_effect(action="cancel", run=services.on_cancel, app="production")
         self.register_attachments()
         self._schedule()
+        self._reports()
+
+    def _reports(self) -> None:
+        """Production's reports in the reports index (gendan.reports.registry)."""
+        from django.utils.translation import gettext_lazy as _
+
+        from gendan.production import permissions as p
+        from gendan.reports import registry
+
+        pages = (p.MANAGE_LINES, p.REPORT, p.CONFIRM_PLAN)
+        registry.add_report(
+            key="production.slips",
+            title=_("Slip reasons"),
+            description=_("Units short of the day's plan per reason, line, ISO week and customer."),
+            url_name="web:production_slips",
+            perms=pages,
+            app="production",
+            group=_("Production"),
+            order=60,
+        )
+        registry.add_report(
+            key="production.plan_progress",
+            title=_("Plan progress of an order"),
+            description=_(
+                "生产计划进度跟踪表: opened from the production panel of an order's cockpit."
+            ),
+            url_name="",
+            app="production",
+            group=_("Production"),
+            order=61,
+        )
 
     def register_attachments(self) -> None:
         from gendan.attachments import access

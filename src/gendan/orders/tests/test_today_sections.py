@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 #: the login that reads each section, and the queries it may cost (the review's buckets are
 #: pinned in test_views_today.py; loading reads its open plans in two)
-READER = {"salesperson": "sales", "merchandiser": "merch", "sales_manager": "manager"}
+READER = {
+    "salesperson": "sales",
+    "merchandiser": "merch",
+    "sales_manager": "manager",
+    "regional_manager": "regional",
+}
 BOUND = {"review": 20}
 
 

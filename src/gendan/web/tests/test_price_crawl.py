@@ -73,6 +73,7 @@ POST_ONLY_PAGES = {
     "notification_read_all",
     "order_mail_status",
     "order_import_confirm",
+    "finance_chase",
 }
 
 
@@ -437,8 +438,23 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
         elif params == ["doc", "kind", "number"]:
             kwargs = [{"number": n, "kind": k, "doc": d} for n, k, d in s.documents]
             kwargs += [{"number": n, "kind": "proforma_invoice", "doc": n} for n in s.orders]
-        elif name.startswith("customer"):
+        elif name.startswith("customer") or (name.startswith("finance_") and params == ["code"]):
             kwargs = [{"code": c} for c in s.customers]
+        elif name == "finance_today_section":
+            from gendan.finance.sections import LAZY as FINANCE_LAZY
+
+            kwargs = [{"key": k} for k in sorted(FINANCE_LAZY)]
+        elif name == "reports_today_section":
+            from gendan.reports.contributions import LAZY as REPORTS_LAZY
+
+            kwargs = [{"key": k} for k in sorted(REPORTS_LAZY)]
+        elif name == "reports_daily_report":
+            today = timezone.localdate()
+            kwargs = [{"day": d.isoformat()} for d in (today, today - timedelta(days=1))]
+        elif name == "reports_xlsx":
+            from gendan.reports.pages import SHEETS
+
+            kwargs = [{"key": k} for k in sorted(SHEETS)]
         elif name in ("production_floor", "production_day_plan", "production_line_edit"):
             kwargs = [{"code": c} for c in s.lines]
         elif name == "production_first_article":
@@ -530,6 +546,18 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
                 reverse("web:production_outsourcing"),
                 {"work_order": number, "what": what, "quantity": "999"},
             )
+    for code in s.customers:  # finance: a chase, a credit note of too much, its confirmation
+        yield (
+            "finance_chase",
+            reverse("web:finance_chase"),
+            {"customer": code, "summary": "crawl", "kind": "call"},
+        )
+        yield (
+            "finance_credit_notes",
+            reverse("web:finance_credit_notes"),
+            {"customer": code, "amount": TOO_MUCH, "reason": "crawl"},
+        )
+    yield "finance_credit_notes", reverse("web:finance_credit_notes"), {"confirm": "CN-CRAWL"}
     for pk in s.attachments:  # last: a removal takes the file away from the crawl
         yield "attachment_remove", reverse("web:attachment_remove", args=[pk]), {}
 
@@ -619,6 +647,10 @@ API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/payments"),
     ("PATCH", "/api/v1/orders/{number}"),
     ("POST", "/api/v1/loading/plans/{number}/close"),
+    ("POST", "/api/v1/finance/credit-notes"),
+    ("POST", "/api/v1/finance/credit-notes/{number}/confirm"),
+    ("POST", "/api/v1/finance/chases"),
+    ("POST", "/api/v1/reports/regions"),
 }
 
 
@@ -675,6 +707,13 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
             {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
         ],
         "/production/schedule/weeks/{week}": [{"week": timezone.localdate().isoformat()}],
+        "/finance/customers/{code}": [{"code": c} for c in s.customers],
+        "/reports/daily/{day}": [
+            {"day": (timezone.localdate() - timedelta(days=d)).isoformat()} for d in (0, 1)
+        ],
+        "/reports/sheets/{key}": [
+            {"key": k} for k in ("on_time", "late", "workload", "slow_moving", "capacity")
+        ],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
@@ -683,6 +722,7 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/loading/container-types": ["", "?include_inactive=true"],
         "/people": ["?role=salesperson", "?role=merchandiser"],
         "/communications": ["", "?customer=EXP001", "?open_only=false"],
+        "/reports/daily-sales": [f"?day={timezone.localdate().isoformat()}"],
     }
     for method, path in sorted(api_operations()):
         if method != "GET":
@@ -740,6 +780,18 @@ def crawl_api(http: Http, token: str, s: Seeded, found: Findings) -> set[tuple[s
         seen.add(("POST", "/api/v1/loading/plans/{number}/close"))
         status, kind, text = http.call("POST", f"/api/v1/loading/plans/{number}/close", token, {})
         found.check(f"POST /api/v1/loading/plans/{number}/close", text, kind)
+    for code in s.customers:  # finance's and the reports' writes, refused without prices
+        for path, sent in (
+            ("/api/v1/finance/credit-notes", {"customer": code, "amount": TOO_MUCH, "reason": "x"}),
+            ("/api/v1/finance/chases", {"customer": code, "summary": "crawl"}),
+            ("/api/v1/reports/regions", {"manager": "regional", "region": "华东"}),
+        ):
+            seen.add(("POST", path))
+            status, kind, text = http.call("POST", path, token, sent)
+            found.check(f"POST {path}", text, kind)
+    seen.add(("POST", "/api/v1/finance/credit-notes/{number}/confirm"))
+    status, kind, text = http.call("POST", "/api/v1/finance/credit-notes/CN-X/confirm", token, {})
+    found.check("POST /api/v1/finance/credit-notes/CN-X/confirm", text, kind)
     for pk in s.attachments:  # last: a removal takes the file away
         seen.add(("DELETE", "/api/v1/orders/{number}/attachments/{attachment_id}"))
         url = f"/api/v1/orders/{s.orders[0]}/attachments/{pk}"
