@@ -391,6 +391,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.quality import demo as quality_demo
 
     quality_demo.seed_plans(users)
+    from gendan.aftersales import demo as aftersales_demo
+
+    aftersales_demo.seed_aftersales(users)
     return True, logins + production_demo.LOGINS
 
 
