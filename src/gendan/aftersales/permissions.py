@@ -22,7 +22,7 @@ REPLACEMENT_WAIVES = frozenset(
     {
         "orders.positive_total",  # a zero total is allowed
         "orders.deposit_received",  # no deposit
-        "orders.finance_signed",  # no second signature: see docs/aftersales.md
+        "orders.finance_signed",  # no second signature: the manager's alone signs it
     }
 )
 

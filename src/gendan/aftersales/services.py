@@ -665,7 +665,7 @@ def issue_replacement_order(
                 LineInput(product=x.product, quantity=x.quantity, unit_price=x.unit_price)
                 for x in lines
             ],
-            salesperson=complaint.order.salesperson.username if complaint.order_id else None,
+            salesperson=complaint.order.salesperson.username if complaint.order else None,
             customer_po=complaint.number,
             notes=gettext("Replacement-part order for complaint %(n)s.") % {"n": complaint.number}
             + (f" {_text(note, 500)}" if _text(note) else ""),

@@ -12,7 +12,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from gendan.aftersales.models import Complaint, Sample
-from gendan.orders import services as order_services
 from gendan.orders.models import Order
 from gendan.orders.workflow import Status
 from gendan.web.tests.conftest import screenshot, sign_in
@@ -88,9 +87,12 @@ def test_a_sample_and_a_complaint_walk_to_their_ends(browser_page, world, tmp_pa
     submit(page, "[data-testid=issue-replacement]")
     replacement = Order.objects.get(kind="replacement")
     assert (replacement.status, replacement.total_amount) == (Status.SUBMITTED, 0)
-    # both sign (orders' flow still asks two signatures, see docs/aftersales.md)
-    order_services.sign_as_finance(order_number=replacement.number, actor=world.users["finance"])
-    order_services.sign_as_manager(order_number=replacement.number, actor=world.users["manager"])
+    # the sales manager signs it on the cockpit: no second signature is asked
+    sign_in(page, "manager")
+    page.goto(f"{page.base_url}/orders/{replacement.number}/")
+    submit(page, "button[data-action=sign_manager]")
+    assert Order.objects.get(pk=replacement.pk).status == Status.SIGNED
+    sign_in(page, "merch")
     page.goto(f"{page.base_url}/orders/{replacement.number}/")
     expect(page.locator("[data-panel=aftersales_order]")).to_contain_text(complaint.number)
     submit(page, "button[data-action=release]")

@@ -236,9 +236,10 @@ def test_the_replacement_order_skips_exactly_the_waived_conditions(world, delive
     kept = {c.name for t in BY_ACTION.values() for c in conditions_for(t, order)}
     assert "orders.positive_total" not in kept and "orders.deposit_received" not in kept
     assert {"orders.manager_signed", "orders.something_to_notice", "orders.closable"} <= kept
+    # no second signature: the sales manager's alone signs it, finance is not asked
+    signed = order_services.sign_as_manager(order_number=order.number, actor=u["manager"])
+    assert (signed.status, signed.finance_signed_at) == (Status.SIGNED, None)
     # a customer with a 50% deposit: the replacement goes to production without one
-    order_services.sign_as_finance(order_number=order.number, actor=u["finance"])
-    order_services.sign_as_manager(order_number=order.number, actor=u["manager"])
     released = order_services.release_order(order_number=order.number, actor=u["merch"])
     assert released.status == Status.READY_TO_SHIP  # the stock covered it: no balance owed
     assert released.deposit_confirmed_at is None
@@ -252,7 +253,13 @@ def test_the_replacement_order_skips_exactly_the_waived_conditions(world, delive
 
 
 def test_a_standard_order_keeps_the_conditions_the_replacement_waives(world):
-    order = world.order(customer="DIST01", lines=[("BC-101", 10, "12")], to=Status.SIGNED)
+    u = world.users
+    entered = world.order(customer="DIST01", lines=[("BC-101", 10, "12")], to=Status.SUBMITTED)
+    one = order_services.sign_as_manager(order_number=entered.number, actor=u["manager"])
+    assert one.status == Status.SUBMITTED  # a standard order waits for finance too
+    order_services.sign_as_finance(order_number=entered.number, actor=u["finance"])
+    order = Order.objects.get(pk=entered.pk)
+    assert order.status == Status.SIGNED
     reasons = BY_ACTION["release"].gate(Context(order=order, actor=world.users["merch"]))
     assert [r.code for r in reasons] == ["deposit_not_received"]
 
