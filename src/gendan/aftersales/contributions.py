@@ -4,6 +4,7 @@ complaints and samples, the navigation, and the records that take photos (attach
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,34 +20,33 @@ from gendan.extensions import SectionData
 from gendan.orders.workflow import Status
 
 
-def samples_to_send(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    data = SectionData.page(selectors.samples_to_send(actor), limit)
-    data.list_url = reverse("web:aftersales_samples")
-    return data
+def _section(key: str, rows: Callable[[Any], Any]) -> Callable[..., SectionData]:
+    """A section drawn after Today has loaded (htmx, from ``aftersales_today_section``): Today's
+    own query count is pinned, and these cost their two queries (count and rows) in their own
+    request."""
+
+    def build(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+        if request is not None and not getattr(request, "aftersales_section", False):
+            return SectionData(count=0, extra={"lazy": True, "key": key})
+        return SectionData.page(rows(actor), limit)
+
+    build.__name__ = key
+    return build
 
 
-def samples_to_confirm(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return SectionData.page(selectors.samples_to_confirm(actor), limit)
-
-
-def my_samples(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return SectionData.page(selectors.my_customers_samples(actor), limit)
-
-
-def to_decide(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return SectionData.page(selectors.complaints_to_decide(actor), limit)
-
-
-def open_complaints(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return SectionData.page(selectors.open_complaints(actor), limit)
-
-
-def my_complaints(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return SectionData.page(selectors.my_customers_complaints(actor), limit)
-
-
-def resolutions_due(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
-    return SectionData.page(selectors.resolutions_due(actor), limit)
+SECTIONS: dict[str, Callable[..., SectionData]] = {
+    "aftersales_samples_to_send": _section("aftersales_samples_to_send", selectors.samples_to_send),
+    "aftersales_samples_to_confirm": _section(
+        "aftersales_samples_to_confirm", selectors.samples_to_confirm
+    ),
+    "aftersales_my_samples": _section("aftersales_my_samples", selectors.my_customers_samples),
+    "aftersales_to_decide": _section("aftersales_to_decide", selectors.complaints_to_decide),
+    "aftersales_open_complaints": _section("aftersales_open_complaints", selectors.open_complaints),
+    "aftersales_my_complaints": _section(
+        "aftersales_my_complaints", selectors.my_customers_complaints
+    ),
+    "aftersales_resolutions_due": _section("aftersales_resolutions_due", selectors.resolutions_due),
+}
 
 
 def order_panel(order: Any, user: Any) -> dict[str, Any] | None:
@@ -109,7 +109,7 @@ def register() -> None:
             "Samples requested, accepted, made or reviewed: photographed before they are sent."
         ),
         roles={"merchandiser"},
-        build=samples_to_send,
+        build=SECTIONS["aftersales_samples_to_send"],
         template=sample_rows,
         app="aftersales",
         order=40,
@@ -119,7 +119,7 @@ def register() -> None:
         title=_("Samples sent: confirm the customer has them"),
         description=_("Ask the customer; confirm the receipt (date, by whom)."),
         roles={"merchandiser"},
-        build=samples_to_confirm,
+        build=SECTIONS["aftersales_samples_to_confirm"],
         template=sample_rows,
         app="aftersales",
         order=41,
@@ -129,7 +129,7 @@ def register() -> None:
         title=_("Complaint resolutions you own"),
         description=_("Replacement orders and exchanges to follow to closure, soonest due first."),
         roles={"merchandiser"},
-        build=resolutions_due,
+        build=SECTIONS["aftersales_resolutions_due"],
         template="aftersales/_section_resolutions.html",
         app="aftersales",
         order=42,
@@ -142,7 +142,7 @@ def register() -> None:
             "manager): confirm or reject; nothing is resolved before."
         ),
         roles={"sales_manager"},
-        build=to_decide,
+        build=SECTIONS["aftersales_to_decide"],
         template=complaint_rows,
         app="aftersales",
         order=15,
@@ -151,8 +151,8 @@ def register() -> None:
         key="aftersales_open_complaints",
         title=_("Open complaints"),
         description=_("Complaints waiting for the sales manager or being resolved, oldest first."),
-        roles={"customer_service"},
-        build=open_complaints,
+        roles={"customer_service", "admin"},
+        build=SECTIONS["aftersales_open_complaints"],
         template=complaint_rows,
         app="aftersales",
         order=10,
@@ -162,7 +162,7 @@ def register() -> None:
         title=_("Your customers' samples"),
         description=_("Samples you asked for or for your customers, until the feedback."),
         roles={"salesperson"},
-        build=my_samples,
+        build=SECTIONS["aftersales_my_samples"],
         template=sample_rows,
         app="aftersales",
         order=40,
@@ -172,7 +172,7 @@ def register() -> None:
         title=_("Your customers' complaints"),
         description=_("Complaints of your customers still open."),
         roles={"salesperson"},
-        build=my_complaints,
+        build=SECTIONS["aftersales_my_complaints"],
         template=complaint_rows,
         app="aftersales",
         order=41,

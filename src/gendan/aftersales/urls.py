@@ -12,6 +12,11 @@ urlpatterns = [
         aftersales_views.sample_detail,
         name="aftersales_sample",
     ),
+    path(
+        "aftersales/today/<str:key>/",
+        aftersales_views.today_section,
+        name="aftersales_today_section",
+    ),
     path("aftersales/campaigns/", aftersales_views.campaigns, name="aftersales_campaigns"),
     path("aftersales/complaints/", aftersales_views.complaints, name="aftersales_complaints"),
     path(

@@ -447,3 +447,18 @@ def complaint_summary(request: HttpRequest) -> HttpResponse:
         "may_export": request.user.can(p.EXPORT_SUMMARY),
     }
     return render(request, "aftersales/summary.html", context)
+
+
+@login_required
+def today_section(request: HttpRequest, key: str) -> HttpResponse:
+    """One of after-sales' Today sections, drawn after Today has loaded."""
+    from gendan import extensions
+    from gendan.accounts.roles import role_names
+    from gendan.aftersales.contributions import SECTIONS
+
+    section = extensions.registry.today_sections.get(key)
+    if key not in SECTIONS or section is None or not section.roles & set(role_names(request.user)):
+        raise Http404
+    request.aftersales_section = True  # type: ignore[attr-defined]
+    data = section.build(request.user, timezone.localdate(), 50, request)
+    return render(request, section.template, {"section": section, "data": data})

@@ -127,8 +127,17 @@ def test_today_shows_each_role_its_work(client, world):
     ):
         client.force_login(world.users[who])
         page = client.get(reverse("web:today")).content.decode()
-        assert f'data-section="{key}"' in page, (who, key)
-        assert mark in page, (who, key)
+        lazy = reverse("web:aftersales_today_section", args=[key])
+        assert f'hx-get="{lazy}"' in page, (who, key)  # drawn after Today has loaded
+        section = client.get(lazy).content.decode()
+        assert f'data-section="{key}"' in section and mark in section, (who, key)
+    client.force_login(world.users["service"])  # another role's section is not theirs
+    assert (
+        client.get(
+            reverse("web:aftersales_today_section", args=["aftersales_to_decide"])
+        ).status_code
+        == 404
+    )
 
 
 def _many(world, n: int) -> None:

@@ -487,6 +487,10 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             from gendan.quality.sections import LAZY as QUALITY_LAZY
 
             kwargs = [{"key": k} for k in sorted(QUALITY_LAZY)]
+        elif name == "aftersales_today_section":
+            from gendan.aftersales.contributions import SECTIONS
+
+            kwargs = [{"key": k} for k in sorted(SECTIONS)]
         elif name.startswith("product"):
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
