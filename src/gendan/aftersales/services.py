@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from gendan.accounts.guards import require, verb
 from gendan.accounts.models import User
@@ -38,6 +40,7 @@ from gendan.aftersales.models import (
 from gendan.attachments.selectors import files_of
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, Reason, invalid, not_found, refused
+from gendan.notifications.services import notify
 from gendan.numbering.services import next_number
 from gendan.orders import services as order_services
 from gendan.orders.entry import LineInput
@@ -541,6 +544,18 @@ def log_complaint(
             manager=selectors.manager_of(cust.salesperson),
         )
         _save(complaint, actor)
+        # 第一时间通知业务经理: the customer's sales manager, or every one when there is none
+        notify(
+            users=[complaint.manager] if complaint.manager else list(selectors.sales_managers()),
+            kind=p.COMPLAINT_LOGGED,
+            text=format_lazy(
+                gettext_lazy("Complaint {number} of {customer} waits for your confirmation."),
+                number=complaint.number,
+                customer=cust.name,
+            ),
+            url=reverse("web:aftersales_complaint", args=[complaint.number]),
+            actor=actor,
+        )
         _complaint_event(
             complaint,
             actor,
@@ -573,6 +588,17 @@ def _decide(actor: Any, number: str, status: str, reason: str) -> Complaint:
         complaint.reject_reason = reason
         _save(complaint, actor)
         _complaint_event(complaint, actor, p.COMPLAINT_DECIDED, decision=status, reason=reason)
+        notify(
+            users=[complaint.logged_by],
+            kind=p.COMPLAINT_DECIDED,
+            text=format_lazy(
+                gettext_lazy("Complaint {number}: {decision} by the sales manager."),
+                number=complaint.number,
+                decision=ComplaintStatus(status).label,
+            ),
+            url=reverse("web:aftersales_complaint", args=[complaint.number]),
+            actor=actor,
+        )
     return complaint
 
 

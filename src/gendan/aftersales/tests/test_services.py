@@ -24,6 +24,7 @@ from gendan.aftersales.models import Complaint, ComplaintStatus, Resolution, Sam
 from gendan.attachments.services import attach_file
 from gendan.demodata import ACTORS, _inputs, plan_for
 from gendan.errors import DomainError, Kind
+from gendan.notifications.models import Notification
 from gendan.orders import services as order_services
 from gendan.orders.models import Order
 from gendan.orders.workflow import BY_ACTION, Context, Status, conditions_for
@@ -194,6 +195,8 @@ def test_the_manager_of_the_customers_salesperson_confirms_and_no_other(world, d
     services.assign_to_manager(actor=u["manager"], salesperson="sales", manager="manager2")
     complaint = log(world, delivered)
     assert complaint.manager == boss
+    told = Notification.objects.filter(kind=p.COMPLAINT_LOGGED).values_list("user__username", "url")
+    assert list(told) == [("manager2", f"/aftersales/complaints/{complaint.number}/")]
     assert [c.number for c in selectors.complaints_to_decide(boss)] == [complaint.number]
     assert list(selectors.complaints_to_decide(other_manager)) == []
     with pytest.raises(DomainError) as refused:
