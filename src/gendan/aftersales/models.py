@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 User = settings.AUTH_USER_MODEL
@@ -27,11 +28,11 @@ class TeamAssignment(models.Model):
 
 
 class SampleStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ACCEPTED = "accepted", _("Accepted")
+    REQUESTED = "requested", pgettext_lazy("sample", "Requested")
+    ACCEPTED = "accepted", pgettext_lazy("sample", "Accepted")
     MADE = "made", _("Made")
     REVIEWED = "reviewed", _("Reviewed")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("sample", "Sent")
     RECEIVED = "received", _("Received by the customer")
     FEEDBACK = "feedback", _("Feedback given")
     CANCELLED = "cancelled", _("Cancelled")
@@ -135,14 +136,14 @@ class ComplaintKind(models.TextChoices):
     WRONG_GOODS = "wrong_goods", _("Wrong goods")
     COUNT = "count", _("Count short or over")
     TRANSIT_DAMAGE = "transit_damage", _("Damaged in transit")
-    LATE = "late", _("Late")
+    LATE = "late", pgettext_lazy("complaint", "Late")
     OTHER = "other", _("Other")
 
 
 class ComplaintStatus(models.TextChoices):
     LOGGED = "logged", _("Waiting for the sales manager")
     CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("complaint", "Rejected")
     CLOSED = "closed", _("Closed")
 
 
