@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from gendan.aftersales import selectors, services
 from gendan.aftersales.models import (
@@ -23,6 +24,7 @@ from gendan.aftersales.models import (
     SampleSource,
 )
 from gendan.apiconventions import caller, errors, page_by_key
+from gendan.attachments import services as attachments
 from gendan.prices import redact_text
 
 router = Router(tags=["aftersales"])
@@ -57,6 +59,7 @@ class SampleOut(Schema):
     order: str | None
     kept: bool
     kept_where: str
+    has_photo: bool
 
 
 def _user(u: Any) -> str | None:
@@ -91,6 +94,7 @@ def sample_out(s: Sample, actor: Any) -> dict[str, Any]:
         "order": s.order.number if s.order_id else None,
         "kept": s.kept,
         "kept_where": s.kept_where,
+        "has_photo": bool(getattr(s, "has_photo", False)),
     }
 
 
@@ -124,7 +128,7 @@ def list_samples(
 ):
     """Samples you see, newest first."""
     actor = caller(request)
-    qs = selectors.samples(actor).select_related("receipt_confirmed_by")
+    qs = selectors.with_photo(selectors.samples(actor).select_related("receipt_confirmed_by"))
     if status:
         qs = qs.filter(status=status)
     if customer:
@@ -185,6 +189,14 @@ class KeepIn(Schema):
 
 
 STEP_ERRORS = {200: SampleOut, **errors(403, 404, 409)}
+
+
+@router.post("/samples/{number}/photos", response={201: SampleOut, **errors(403, 404)})
+def sample_photo(request: HttpRequest, number: str, file: File[UploadedFile]):
+    """File a photo of the sample (multipart field ``file``; checked as every attachment): a
+    sample is not sent without one."""
+    attachments.attach_file(actor=caller(request), model="aftersales.sample", key=number, file=file)
+    return Status(201, _sample(request, number))
 
 
 @router.post("/samples/{number}/accept", response=STEP_ERRORS)
@@ -447,6 +459,15 @@ def complaint_summary(request: HttpRequest, day: date | None = None):
 @router.get("/complaints/{number}", response={200: ComplaintOut, **errors(404)})
 def get_complaint(request: HttpRequest, number: str):
     return _complaint(request, number)
+
+
+@router.post("/complaints/{number}/photos", response={201: ComplaintOut, **errors(403, 404)})
+def complaint_photo(request: HttpRequest, number: str, file: File[UploadedFile]):
+    """Attach a photo to the complaint (multipart field ``file``)."""
+    attachments.attach_file(
+        actor=caller(request), model="aftersales.complaint", key=number, file=file
+    )
+    return Status(201, _complaint(request, number))
 
 
 class RejectIn(Schema):

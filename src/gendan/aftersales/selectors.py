@@ -57,8 +57,13 @@ def samples(actor: Any) -> QuerySet[Sample]:
     return qs.order_by("-id")
 
 
+def with_photo(qs: QuerySet[Sample]) -> QuerySet[Sample]:
+    """Each sample with whether a photo is filed (one EXISTS in the same query)."""
+    return qs.annotate(has_photo=_photos(Sample))
+
+
 def get_sample_for(actor: Any, number: str) -> Sample:
-    found = samples(actor).annotate(has_photo=_photos(Sample)).filter(number=number).first()
+    found = with_photo(samples(actor)).filter(number=number).first()
     if found is None:
         raise not_found("sample")
     return found

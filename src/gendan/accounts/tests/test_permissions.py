@@ -146,7 +146,7 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # the export log (1), the people an order may name (1), an Excel upload's status,
     # confirm and annotated errors (3), production's lines, routings, work orders, reports, closing
     # short, progress and day plans (17)
-    assert len(operations) == 126
+    assert len(operations) == 128
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

@@ -198,4 +198,12 @@ def test_the_api_walks_a_sample_and_answers_errors_as_elsewhere(client, world):
     refused = call(merch, f"/samples/{number}/send", {"courier": "SF", "tracking_number": "9"})
     assert refused.status_code == 409
     assert refused.json()["code"] == Code.SAMPLE_NO_PHOTO
+    filed = client.post(
+        f"/api/v1/aftersales/samples/{number}/photos",
+        {"file": photo()},
+        headers={"authorization": f"Bearer {merch}"},
+    )
+    assert (filed.status_code, filed.json()["has_photo"]) == (201, True)
+    sent = call(merch, f"/samples/{number}/send", {"courier": "SF", "tracking_number": "9"})
+    assert (sent.status_code, sent.json()["status"]) == (200, "sent")
     assert call(merch, "/samples/SA-0/accept").status_code == 404

@@ -75,10 +75,10 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # inspections (list, record, read, concession) and plans (list, put) (6), the first
     # article's list, read, sample, approve and reject (5), the daily reports'
     # import (1), the weekly schedule's generate, week, status and move (4), after-sales'
-    # samples (list, request, rate, read, eight steps), campaigns (2), complaints (list, log,
-    # summary, read, confirm, reject, replacement, exchange, close), resolutions (2), teams (1)
-    # (26)
-    assert operations == 126
+    # samples (list, request, rate, read, photo, eight steps), campaigns (2), complaints (list,
+    # log, summary, read, photo, confirm, reject, replacement, exchange, close), resolutions (2),
+    # teams (1) (28)
+    assert operations == 128
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)

@@ -673,6 +673,8 @@ API_WRITES_NOT_SENT = {
         ("POST", f"/api/v1/aftersales/samples/{{number}}/{step}"): "as POST /aftersales/samples"
         for step in ("accept", "made", "review", "send", "received", "feedback", "order", "keep")
     },
+    ("POST", "/api/v1/aftersales/samples/{number}/photos"): "a file upload; as the steps",
+    ("POST", "/api/v1/aftersales/complaints/{number}/photos"): "a file upload; as confirm",
     ("POST", "/api/v1/aftersales/campaigns"): "a product, a region, quantities",
     ("POST", "/api/v1/aftersales/complaints"): "answers as GET /aftersales/complaints/{number}",
     **{
