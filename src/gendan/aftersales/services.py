@@ -696,8 +696,12 @@ def issue_replacement_order(
             notes=gettext("Replacement-part order for complaint %(n)s.") % {"n": complaint.number}
             + (f" {_text(note, 500)}" if _text(note) else ""),
         )
-        # orders' entry takes no kind: the order is made a replacement before it is submitted
-        Order.objects.filter(pk=order.pk).update(kind=p.REPLACEMENT_KIND)
+        # orders' entry takes no kind: the order is made a replacement before it is submitted,
+        # and asks no deposit whatever the customer's terms (a reduced price is paid as the
+        # balance, before shipping or on credit terms)
+        Order.objects.filter(pk=order.pk).update(
+            kind=p.REPLACEMENT_KIND, deposit_percent=Decimal("0"), deposit_due=Decimal("0")
+        )
         resolution = Resolution(
             complaint=complaint,
             kind=ResolutionKind.REPLACEMENT,

@@ -235,6 +235,7 @@ def test_the_replacement_order_skips_exactly_the_waived_conditions(world, delive
         Decimal("0"),
     )
     assert order.replacement_for == resolution and resolution.complaint == complaint
+    assert (order.deposit_percent, order.deposit_due) == (Decimal("0"), Decimal("0"))
     assert extensions.waived_by(p.REPLACEMENT_KIND) == p.REPLACEMENT_WAIVES
     kept = {c.name for t in BY_ACTION.values() for c in conditions_for(t, order)}
     assert "orders.positive_total" not in kept and "orders.deposit_received" not in kept
