@@ -141,6 +141,7 @@ def test_today_shows_each_role_its_work(client, world):
 
 
 def _many(world, n: int) -> None:
+    services.launch_campaign(actor=world.users["merch"], product="BC-102")
     for _ in range(n):
         services.log_complaint(
             actor=world.users["service"], customer="DIST01", kind="late", description="晚到"
@@ -149,7 +150,14 @@ def _many(world, n: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["aftersales_samples", "aftersales_complaints", "aftersales_summary"]
+    "name",
+    [
+        "aftersales_samples",
+        "aftersales_complaints",
+        "aftersales_summary",
+        "aftersales_campaigns",
+        "aftersales_rate",
+    ],
 )
 def test_page_queries_do_not_grow_with_the_data(client, world, name):
     client.force_login(world.users["merch"])
