@@ -908,6 +908,8 @@ def test_every_page_is_crawled():
         receipts=[1],
         outsourced=["WO-1"],
         routings=["CRAWL系列"],
+        samples=["SA-1"],
+        complaints=["CP-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
