@@ -27,6 +27,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from gendan.accounts.api import people_router
 from gendan.accounts.api import router as accounts_router
 from gendan.accounts.services import user_for_token
+from gendan.aftersales.api import router as aftersales_router
 from gendan.apiconventions import DecimalLimitsJsonSchema, validation_body
 from gendan.attachments.api import router as attachments_router
 from gendan.catalog.api import router as catalog_router
@@ -268,6 +269,7 @@ def mount() -> None:
     api.add_router("/quality", quality_router)
     api.add_router("/finance", finance_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/aftersales", aftersales_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

@@ -394,6 +394,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.reports import demo as reports_demo
 
     reports_demo.seed(users)
+    from gendan.aftersales import demo as aftersales_demo
+
+    aftersales_demo.seed_aftersales(users)
     return True, logins + production_demo.LOGINS
 
 

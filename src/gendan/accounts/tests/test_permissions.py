@@ -66,6 +66,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
     apps = {name.split(".")[1] for name in VERB_NAMES}
     assert apps == {
         "accounts",
+        "aftersales",
         "attachments",
         "catalog",
         "exports",
@@ -147,8 +148,9 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # confirm and annotated errors (3), production's lines, routings, work orders, reports, closing
     # short, progress and day plans (17), finance's aging, ledger, statement, credit notes
     # (list, issue, confirm) and chase (7), the reports' index, daily sales, daily reports (list,
-    # a day), report sheets and regions (6)
-    assert len(operations) == 113
+    # a day), report sheets and regions (6), after-sales' samples, campaigns, complaints,
+    # resolutions and teams (28)
+    assert len(operations) == 141
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

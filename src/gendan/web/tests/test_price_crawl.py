@@ -96,6 +96,9 @@ class Seeded:
     receipts: list[int] = field(default_factory=list)  # outsourced receipts to inspect
     outsourced: list[str] = field(default_factory=list)  # outsourced work orders (numbers)
     routings: list[str] = field(default_factory=list)  # production routings (their families)
+    samples: list[str] = field(default_factory=list)  # after-sales' samples (numbers)
+    complaints: list[str] = field(default_factory=list)  # after-sales' complaints (numbers)
+    resolutions: list[int] = field(default_factory=list)  # their resolutions (ids)
 
 
 @dataclass
@@ -260,6 +263,30 @@ def seed(world: Any) -> Seeded:
     from gendan.production.services import schedule as production_schedule
 
     production_schedule.generate_schedule(week=today, actor=u["production"])
+    # after-sales: a sample sent, a complaint whose description names an amount, confirmed,
+    # resolved by a replacement order at a reduced (sentinel) price
+    from gendan.aftersales import services as aftersales
+
+    sample = aftersales.request_sample(
+        actor=u["sales"],
+        customer="EXP001",
+        product="BC-101",
+        description=f"报价 {SENTINEL_PAYMENT} USD",
+    )
+    aftersales.accept_sample(actor=u["merch"], number=sample.number)
+    complaint = aftersales.log_complaint(
+        actor=u["service"],
+        customer="EXP001",
+        kind="quality",
+        description=f"客户要求赔偿 {SENTINEL_PAYMENT} USD",
+        quantity=2,
+    )
+    aftersales.confirm_complaint(actor=u["manager"], number=complaint.number)
+    replacement = aftersales.issue_replacement_order(
+        actor=u["merch"],
+        number=complaint.number,
+        lines=[aftersales.ReplacementLine(product="FN-101", quantity=2, unit_price=SENTINEL_PRICE)],
+    )
     orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
     orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
     documents: list[tuple[str, str, str]] = []
@@ -317,6 +344,9 @@ def seed(world: Any) -> Seeded:
         receipts=[receipt.pk],
         outsourced=[soft.number],
         routings=["CRAWL系列"],
+        samples=[sample.number],
+        complaints=[complaint.number],
+        resolutions=[replacement.pk],
     )
 
 
@@ -431,7 +461,11 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
         if not params:
             yield name, reverse(f"web:{name}")
             continue
-        if name.startswith("loading") and params == ["number"]:
+        if name == "aftersales_sample":
+            kwargs = [{"number": n} for n in s.samples]
+        elif name == "aftersales_complaint":
+            kwargs = [{"number": n} for n in s.complaints]
+        elif name.startswith("loading") and params == ["number"]:
             kwargs = [{"number": n} for n in s.plans]
         elif params == ["number"]:
             kwargs = [{"number": n} for n in s.orders]
@@ -469,6 +503,10 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             from gendan.quality.sections import LAZY as QUALITY_LAZY
 
             kwargs = [{"key": k} for k in sorted(QUALITY_LAZY)]
+        elif name == "aftersales_today_section":
+            from gendan.aftersales.contributions import SECTIONS
+
+            kwargs = [{"key": k} for k in sorted(SECTIONS)]
         elif name.startswith("product"):
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
@@ -558,6 +596,24 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
             {"customer": code, "amount": TOO_MUCH, "reason": "crawl"},
         )
     yield "finance_credit_notes", reverse("web:finance_credit_notes"), {"confirm": "CN-CRAWL"}
+    for number in s.samples:
+        url = reverse("web:aftersales_sample", args=[number])
+        for what in ("accept", "made", "review", "send", "received", "order", "keep"):
+            yield "aftersales_sample", url, {"what": what, "order": "SO-0", "source": "made"}
+    yield "aftersales_samples", reverse("web:aftersales_samples"), {"customer": "EXP001"}
+    yield "aftersales_campaigns", reverse("web:aftersales_campaigns"), {"product": "BC-101"}
+    yield "aftersales_complaints", reverse("web:aftersales_complaints"), {"customer": "EXP001"}
+    for number in s.complaints:
+        url = reverse("web:aftersales_complaint", args=[number])
+        yield "aftersales_complaint", url, {"what": "confirm"}
+        yield "aftersales_complaint", url, {"what": "close"}
+        yield (
+            "aftersales_complaint",
+            url,
+            {"what": "replacement", "lines-0-product": "FN-101", "lines-0-quantity": "999999999"},
+        )
+        for pk in s.resolutions:
+            yield "aftersales_complaint", url, {"what": "close_resolution", "resolution": str(pk)}
     for pk in s.attachments:  # last: a removal takes the file away from the crawl
         yield "attachment_remove", reverse("web:attachment_remove", args=[pk]), {}
 
@@ -638,6 +694,24 @@ API_WRITES_NOT_SENT = {
     ("POST", "/api/v1/production/schedule/generate"): "the run's counts of days late, read back "
     "by GET /production/schedule/weeks/{week}/status",
     ("POST", "/api/v1/production/schedule/move"): "dates and days late of one order",
+    # after-sales' writes answer the sample or complaint as their GETs read them (no price in
+    # either: a replacement line's price goes in and never comes out)
+    ("POST", "/api/v1/aftersales/samples"): "answers as GET /aftersales/samples/{number}",
+    **{
+        ("POST", f"/api/v1/aftersales/samples/{{number}}/{step}"): "as POST /aftersales/samples"
+        for step in ("accept", "made", "review", "send", "received", "feedback", "order", "keep")
+    },
+    ("POST", "/api/v1/aftersales/samples/{number}/photos"): "a file upload; as the steps",
+    ("POST", "/api/v1/aftersales/complaints/{number}/photos"): "a file upload; as confirm",
+    ("POST", "/api/v1/aftersales/campaigns"): "a product, a region, quantities",
+    ("POST", "/api/v1/aftersales/complaints"): "answers as GET /aftersales/complaints/{number}",
+    **{
+        ("POST", f"/api/v1/aftersales/complaints/{{number}}/{step}"): "as POST /complaints"
+        for step in ("confirm", "reject", "replacement", "exchange", "close")
+    },
+    ("POST", "/api/v1/aftersales/resolutions/{resolution_id}/exchange-step"): "dates",
+    ("POST", "/api/v1/aftersales/resolutions/{resolution_id}/close"): "dates",
+    ("PUT", "/api/v1/aftersales/teams/{salesperson}"): "two usernames",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -703,6 +777,8 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/production/orders/{number}": [{"number": n} for n in s.orders],
         "/production/first-articles/{work_order}": [{"work_order": n} for n in s.first_articles],
         "/quality/inspections/{inspection_id}": [{"inspection_id": i} for i in s.inspections],
+        "/aftersales/samples/{number}": [{"number": n} for n in s.samples],
+        "/aftersales/complaints/{number}": [{"number": n} for n in s.complaints],
         "/production/plans/{line}": [
             {"line": c, "day": timezone.localdate().isoformat()} for c in s.lines
         ],
@@ -884,6 +960,8 @@ def test_every_page_is_crawled():
         receipts=[1],
         outsourced=["WO-1"],
         routings=["CRAWL系列"],
+        samples=["SA-1"],
+        complaints=["CP-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
