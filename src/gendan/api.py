@@ -37,6 +37,7 @@ from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
 from gendan.prices import redact_error_body
 from gendan.production.api import router as production_router
+from gendan.purchasing.api import router as purchasing_router
 from gendan.quality.api import router as quality_router
 
 log = logging.getLogger(__name__)
@@ -264,6 +265,7 @@ def mount() -> None:
     api.add_router("/exports", exports_router)
     api.add_router("/production", production_router)
     api.add_router("/quality", quality_router)
+    api.add_router("/purchasing", purchasing_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "gendan.inventory",
     "gendan.production",
     "gendan.quality",
+    "gendan.purchasing",
     "gendan.shipping",
     "gendan.loading",
     "gendan.attachments",
