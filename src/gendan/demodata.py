@@ -391,6 +391,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.quality import demo as quality_demo
 
     quality_demo.seed_plans(users)
+    from gendan.purchasing import demo as purchasing_demo
+
+    purchasing_demo.seed_purchasing(users, today)
     return True, logins + production_demo.LOGINS
 
 

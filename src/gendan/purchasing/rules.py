@@ -48,6 +48,11 @@ def limit_of(klass: str) -> Decimal | None:
     return None
 
 
+def _plain(value: Decimal) -> str:
+    """A quantity as the same text on every database (no exponent, no trailing zeros)."""
+    return f"{value.normalize():f}"
+
+
 def _n(value: Decimal) -> str:
     return f"{value.normalize():,f}"
 
@@ -81,13 +86,13 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "need": str(self.need),
-            "ordered_before": str(self.before),
-            "this_line": str(self.quantity),
-            "total": str(self.total),
-            "percent": str(self.percent),
-            "limit_percent": str(self.limit_percent) if self.limit_percent is not None else None,
-            "most": str(self.most.normalize()) if self.limit_percent is not None else None,
+            "need": _plain(self.need),
+            "ordered_before": _plain(self.before),
+            "this_line": _plain(self.quantity),
+            "total": _plain(self.total),
+            "percent": _plain(self.percent),
+            "limit_percent": _plain(self.limit_percent) if self.limit_percent is not None else None,
+            "most": _plain(self.most) if self.limit_percent is not None else None,
         }
 
 
