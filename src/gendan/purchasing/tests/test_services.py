@@ -41,7 +41,7 @@ def _confirm(world, line, who="purchaser"):
 
 
 def test_the_need_comes_from_the_bill_of_materials(world, need):
-    order, nl = need
+    order, _ = need
     found = {n.material.code: n.need for n in selectors.order_readiness(order).needs}
     assert found == {
         "BAG-W": Decimal(1000),
