@@ -409,7 +409,10 @@ def po_out(po: PurchaseOrder, actor: Any) -> dict[str, Any]:
         "cancel_reason": po.cancel_reason,
         "created_by": po.created_by.username,
         "created_at": po.created_at,
-        "lines": [line_out(x, actor) for x in selectors.lines_of(po)],
+        "lines": [
+            line_out(x, actor)
+            for x in (po.listed_lines if hasattr(po, "listed_lines") else selectors.lines_of(po))
+        ],
     }
 
 
@@ -434,6 +437,7 @@ def list_purchase_orders(
     rows, cursor = page_by_key(
         selectors.purchase_orders(actor), key="-id", after=after, limit=limit
     )
+    selectors.with_lines(rows)
     return {"items": [po_out(po, actor) for po in rows], "next_cursor": cursor}
 
 

@@ -10,7 +10,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, QuerySet, Sum
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from gendan.errors import not_found
@@ -102,6 +111,20 @@ def lines_of(po: PurchaseOrder) -> list[PurchaseLine]:
         po.lines.select_related(
             "material", "notice_line__notice", "order", "confirmed_by", "override_by"
         ).order_by("line_no")
+    )
+
+
+def with_lines(orders: list[PurchaseOrder]) -> None:
+    """Each order's lines as ``listed_lines``, in one query for all."""
+    prefetch_related_objects(
+        orders,
+        Prefetch(
+            "lines",
+            queryset=PurchaseLine.objects.select_related(
+                "material", "notice_line__notice", "order", "confirmed_by", "override_by"
+            ).order_by("line_no"),
+            to_attr="listed_lines",
+        ),
     )
 
 
@@ -230,8 +253,10 @@ def short_orders(actor: Any, *, mine: bool = True, limit: int = 50) -> list[dict
     for s in found.shortages:
         if s.late:
             by_order[s.need.order].append(s)
-    rows = [{"order": number, "shortages": items} for number, items in by_order.items()]
-    rows.sort(key=lambda r: min(s.need.needed_on or date.max for s in r["shortages"]))
+    ordered = sorted(
+        by_order.items(), key=lambda kv: min(s.need.needed_on or date.max for s in kv[1])
+    )
+    rows = [{"order": number, "shortages": items} for number, items in ordered]
     return rows[:limit] if limit else rows
 
 
@@ -295,13 +320,13 @@ def supplier_figures(*, months: int = 6, today: date | None = None) -> list[dict
             c["received"] += row["received_qty"]
             if done and row["fully_received_on"] and row["fully_received_on"] <= row["promised_on"]:
                 c["on_time"] += 1
-    for row in Receipt.objects.filter(received_on__gte=first).values(
-        "line__po__supplier_id", "line__po__supplier__name", "received_on", "passed"
-    ):
-        names[row["line__po__supplier_id"]] = row["line__po__supplier__name"]
-        c = cell(row["line__po__supplier_id"], row["received_on"].replace(day=1))
+    for supplier, name, received_on, passed in Receipt.objects.filter(
+        received_on__gte=first
+    ).values_list("line__po__supplier_id", "line__po__supplier__name", "received_on", "passed"):
+        names[supplier] = name
+        c = cell(supplier, received_on.replace(day=1))
         c["receipts"] += 1
-        c["passed"] += 1 if row["passed"] else 0
+        c["passed"] += 1 if passed else 0
     out = []
     for (supplier, month), c in sorted(table.items(), key=lambda kv: (names[kv[0][0]], kv[0][1])):
         out.append(

@@ -538,14 +538,15 @@ def create_from_plan(*, selection: list[tuple[int, str, Any]], actor: Any) -> li
 def _figures(line: PurchaseLine, quantity: Decimal) -> rules.Figures | None:
     """The cap's figures for a line: the need of its notice line, what is confirmed for it on
     other lines, the stock taken for it."""
-    if line.notice_line_id is None:
+    served = line.notice_line
+    if served is None:
         return None
     bom = BomLine.objects.filter(
-        product_id=line.notice_line.line.product_id, material_id=line.material_id
+        product_id=served.line.product_id, material_id=line.material_id
     ).first()
     need = (
         needs.need_of(
-            quantity=line.notice_line.quantity,
+            quantity=served.quantity,
             per_unit=bom.per_unit,
             scrap_percent=bom.scrap_percent,
             klass=line.material.klass,
@@ -579,10 +580,11 @@ def line_reasons(line: PurchaseLine, quantity: Decimal | None = None) -> tuple[l
             material_id=line.material_id, status__in=(PlateStatus.APPROVED, PlateStatus.READY)
         ).exists()
     )
+    served = line.notice_line
     spec_ok = klass != MaterialClass.CARTON or (
-        line.notice_line_id is not None
+        served is not None
         and CartonSpec.objects.filter(
-            product_id=line.notice_line.line.product_id, confirmed_at__isnull=False
+            product_id=served.line.product_id, confirmed_at__isnull=False
         ).exists()
     )
     found = rules.reasons(
