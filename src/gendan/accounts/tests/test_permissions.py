@@ -77,6 +77,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "outbox",
         "parties",
         "production",
+        "purchasing",
         "quality",
         "shipping",
         "timeline",
@@ -144,8 +145,8 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # one endpoint per action of the order's life (20), the answer to an unknown action, files (4),
     # the export log (1), the people an order may name (1), an Excel upload's status,
     # confirm and annotated errors (3), production's lines, routings, work orders, reports, closing
-    # short, progress and day plans (17)
-    assert len(operations) == 100
+    # short, progress and day plans (17), ..., purchasing's (28)
+    assert len(operations) == 128
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:
