@@ -64,10 +64,20 @@ def supplier_out(s: Supplier) -> dict[str, Any]:
     return {f: getattr(s, f) for f in ("code", *services.SUPPLIER_FIELDS)}
 
 
-@router.get("/suppliers", response={200: list[SupplierOut], **errors(403)})
-def list_suppliers(request: HttpRequest):
+class SupplierPage(Schema):
+    items: list[SupplierOut]
+    next_cursor: str | None
+
+
+@router.get("/suppliers", response={200: SupplierPage, **errors(403)})
+def list_suppliers(
+    request: HttpRequest,
+    after: str | None = Query(None, max_length=30, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
     _may_read(caller(request))
-    return [supplier_out(s) for s in Supplier.objects.order_by("code")[:1000]]
+    rows, cursor = page_by_key(Supplier.objects.all(), key="code", after=after, limit=limit)
+    return {"items": [supplier_out(s) for s in rows], "next_cursor": cursor}
 
 
 @router.put("/suppliers/{code}", response={200: SupplierOut, **errors(403)})
@@ -113,11 +123,21 @@ def material_out(m: Material, actor: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/materials", response={200: list[MaterialOut], **errors(403)})
-def list_materials(request: HttpRequest):
+class MaterialPage(Schema):
+    items: list[MaterialOut]
+    next_cursor: str | None
+
+
+@router.get("/materials", response={200: MaterialPage, **errors(403)})
+def list_materials(
+    request: HttpRequest,
+    after: str | None = Query(None, max_length=40, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
     actor = caller(request)
     _may_read(actor)
-    return [material_out(m, actor) for m in selectors.materials()[:2000]]
+    rows, cursor = page_by_key(selectors.materials(), key="code", after=after, limit=limit)
+    return {"items": [material_out(m, actor) for m in rows], "next_cursor": cursor}
 
 
 @router.put("/materials/{code}", response={200: MaterialOut, **errors(403, 404)})
@@ -253,11 +273,21 @@ def plate_out(pl: Plate) -> dict[str, Any]:
     }
 
 
-@router.get("/plates", response={200: list[PlateOut], **errors(403)})
-def list_plates(request: HttpRequest):
+class PlatePage(Schema):
+    items: list[PlateOut]
+    next_cursor: str | None
+
+
+@router.get("/plates", response={200: PlatePage, **errors(403)})
+def list_plates(
+    request: HttpRequest,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
     _may_read(caller(request))
-    rows = Plate.objects.select_related("material", "supplier", "approved_by")[:1000]
-    return [plate_out(pl) for pl in rows]
+    qs = Plate.objects.select_related("material", "supplier", "approved_by")
+    rows, cursor = page_by_key(qs, key="id", after=after, limit=limit)
+    return {"items": [plate_out(pl) for pl in rows], "next_cursor": cursor}
 
 
 @router.post("/plates", response={201: PlateOut, **errors(403, 404)})
@@ -297,13 +327,18 @@ class PlanRowOut(Schema):
     needed_on: date | None
 
 
-@router.get("/plan", response={200: list[PlanRowOut], **errors(403)})
+class PlanPage(Schema):
+    items: list[PlanRowOut]
+    next_cursor: str | None = Field(description="Always null: the plan comes whole.")
+
+
+@router.get("/plan", response={200: PlanPage, **errors(403)})
 def get_plan(request: HttpRequest, order: str | None = Query(None, max_length=30)):
     """need - what is on order for it - stock taken for it - free supply, per material and
     notice line, the earliest needed first, grouped by supplier."""
     actor = caller(request)
     _may_read(actor)
-    return [
+    items = [
         {
             "supplier": g.supplier.code if g.supplier else None,
             "notice_line": r.need.notice_line_id,
@@ -322,6 +357,7 @@ def get_plan(request: HttpRequest, order: str | None = Query(None, max_length=30
         for g in selectors.purchase_plan(actor, order=order)
         for r in g.rows
     ]
+    return {"items": items, "next_cursor": None}
 
 
 class PlanPick(Schema):
@@ -578,18 +614,36 @@ def open_line_out(x: PurchaseLine) -> dict[str, Any]:
     }
 
 
-@router.get("/in-transit", response={200: list[OpenLineOut], **errors(403)})
-def in_transit(request: HttpRequest):
-    actor = caller(request)
-    _may_read(actor)
-    return [open_line_out(x) for x in selectors.in_transit(actor)[:1000]]
+class OpenLinePage(Schema):
+    items: list[OpenLineOut]
+    next_cursor: str | None
 
 
-@router.get("/late", response={200: list[OpenLineOut], **errors(403)})
-def late_lines(request: HttpRequest):
+@router.get("/in-transit", response={200: OpenLinePage, **errors(403)})
+def in_transit(
+    request: HttpRequest,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """Shipped and not received, by line (oldest line first)."""
     actor = caller(request)
     _may_read(actor)
-    return [open_line_out(x) for x in selectors.late_lines(actor, timezone.localdate())[:1000]]
+    rows, cursor = page_by_key(selectors.in_transit(actor), key="id", after=after, limit=limit)
+    return {"items": [open_line_out(x) for x in rows], "next_cursor": cursor}
+
+
+@router.get("/late", response={200: OpenLinePage, **errors(403)})
+def late_lines(
+    request: HttpRequest,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """Confirmed lines past their promised date, not all received (oldest line first)."""
+    actor = caller(request)
+    _may_read(actor)
+    qs = selectors.late_lines(actor, timezone.localdate())
+    rows, cursor = page_by_key(qs, key="id", after=after, limit=limit)
+    return {"items": [open_line_out(x) for x in rows], "next_cursor": cursor}
 
 
 class ShortageOut(Schema):
@@ -648,8 +702,13 @@ class FigureOut(Schema):
     late: int
 
 
-@router.get("/supplier-figures", response={200: list[FigureOut], **errors(403)})
+class FigurePage(Schema):
+    items: list[FigureOut]
+    next_cursor: str | None = Field(description="Always null: the figures come whole.")
+
+
+@router.get("/supplier-figures", response={200: FigurePage, **errors(403)})
 def supplier_figures(request: HttpRequest, months: int = Query(6, ge=1, le=24)):
     """Per supplier and month: on-time rate, quantity accuracy, pass rate, open and late lines."""
     _may_read(caller(request))
-    return selectors.supplier_figures(months=months)
+    return {"items": selectors.supplier_figures(months=months), "next_cursor": None}
