@@ -7,68 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('parties', '0002_code_survives_a_url'),
+        ("parties", "0002_code_survives_a_url"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supplier',
-            name='active',
-            field=models.BooleanField(default=True, verbose_name='active'),
+            model_name="supplier",
+            name="active",
+            field=models.BooleanField(default=True, verbose_name="active"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='address',
-            field=models.CharField(blank=True, max_length=300, verbose_name='address'),
+            model_name="supplier",
+            name="address",
+            field=models.CharField(blank=True, max_length=300, verbose_name="address"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail'),
+            model_name="supplier",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='lead_time_days',
-            field=models.PositiveSmallIntegerField(default=7, verbose_name='lead time (days)'),
+            model_name="supplier",
+            name="lead_time_days",
+            field=models.PositiveSmallIntegerField(default=7, verbose_name="lead time (days)"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='payment_terms',
-            field=models.CharField(blank=True, max_length=200, verbose_name='payment terms'),
+            model_name="supplier",
+            name="payment_terms",
+            field=models.CharField(blank=True, max_length=200, verbose_name="payment terms"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='supplies',
-            field=models.CharField(blank=True, max_length=300, verbose_name='what they supply'),
+            model_name="supplier",
+            name="supplies",
+            field=models.CharField(blank=True, max_length=300, verbose_name="what they supply"),
         ),
         migrations.CreateModel(
-            name='HistoricalSupplier',
+            name="HistoricalSupplier",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=30, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='contact')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('supplies', models.CharField(blank=True, max_length=300, verbose_name='what they supply')),
-                ('lead_time_days', models.PositiveSmallIntegerField(default=7, verbose_name='lead time (days)')),
-                ('payment_terms', models.CharField(blank=True, max_length=200, verbose_name='payment terms')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=30, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="contact"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "supplies",
+                    models.CharField(blank=True, max_length=300, verbose_name="what they supply"),
+                ),
+                (
+                    "lead_time_days",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="lead time (days)"),
+                ),
+                (
+                    "payment_terms",
+                    models.CharField(blank=True, max_length=200, verbose_name="payment terms"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical supplier',
-                'verbose_name_plural': 'historical suppliers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical supplier",
+                "verbose_name_plural": "historical suppliers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
