@@ -24,6 +24,7 @@ LAZY = (
     "purchasing_drafts",
     "purchasing_late",
     "purchasing_transit",
+    "purchasing_plates",
 )
 
 
@@ -52,6 +53,12 @@ def late_mine(actor: Any, today: date, limit: int, request: Any = None) -> Secti
 def transit(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
     return _lazy("purchasing_transit", request) or SectionData.page(
         selectors.in_transit(actor), limit
+    )
+
+
+def plates(actor: Any, today: date, limit: int, request: Any = None) -> SectionData:
+    return _lazy("purchasing_plates", request) or SectionData.page(
+        selectors.late_plates(actor, today), limit
     )
 
 
@@ -125,6 +132,16 @@ def register() -> None:
         template="purchasing/_section_lines.html",
         app="purchasing",
         order=12,
+    )
+    add(
+        key="purchasing_plates",
+        title=_("Late plates"),
+        description=_("Plates of new-print bags past their due date and not ready."),
+        roles={"purchaser", "merchandiser"},
+        build=plates,
+        template="purchasing/_section_plates.html",
+        app="purchasing",
+        order=20,
     )
     extensions.add_cockpit_panel(
         key="purchasing_readiness",

@@ -31,6 +31,8 @@ from gendan.purchasing.models import (
     Material,
     MaterialMove,
     MaterialStock,
+    Plate,
+    PlateStatus,
     PoStatus,
     PurchaseLine,
     PurchaseOrder,
@@ -166,6 +168,18 @@ def drafts(actor: Any) -> QuerySet[PurchaseLine]:
         PurchaseLine.objects.filter(status=LineStatus.DRAFT, po__status=PoStatus.OPEN)
         .select_related("po__supplier", "material", "order")
         .order_by("po_id", "line_no")
+    )
+
+
+def late_plates(actor: Any, today: date) -> QuerySet[Plate]:
+    """Plates past their due date and not ready (followed like any other late item)."""
+    if not actor.can(p.VIEW):
+        return Plate.objects.none()
+    return (
+        Plate.objects.filter(due_on__lt=today)
+        .exclude(status=PlateStatus.READY)
+        .select_related("material", "supplier")
+        .order_by("due_on", "id")
     )
 
 

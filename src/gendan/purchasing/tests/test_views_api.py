@@ -183,7 +183,17 @@ def test_today_and_the_cockpit_show_the_shortage_and_the_late_line(client, world
     ).content.decode()
     expected = (timezone.localdate() - timedelta(days=2)).isoformat()
     assert f"short 20.6 of 无纺布, expected {expected}" in panel
+    plate = services.order_plate(
+        material="NPB-D",
+        supplier="SUP-PK",
+        due_on=timezone.localdate() - timedelta(days=1),
+        actor=buyer,
+    )
     client.force_login(world.users["purchaser"])
+    plates = client.get(
+        reverse("web:purchasing_today_section", args=["purchasing_plates"]), headers=EN
+    ).content.decode()
+    assert f'data-plate="{plate.pk}"' in plates
     with_buyer = client.get(
         reverse("web:purchasing_today_section", args=["purchasing_late"]), headers=EN
     )
