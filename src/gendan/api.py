@@ -39,6 +39,7 @@ from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
 from gendan.prices import redact_error_body
 from gendan.production.api import router as production_router
+from gendan.purchasing.api import router as purchasing_router
 from gendan.quality.api import router as quality_router
 from gendan.reports.api import router as reports_router
 
@@ -270,6 +271,7 @@ def mount() -> None:
     api.add_router("/finance", finance_router)
     api.add_router("/reports", reports_router)
     api.add_router("/aftersales", aftersales_router)
+    api.add_router("/purchasing", purchasing_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

@@ -397,6 +397,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.aftersales import demo as aftersales_demo
 
     aftersales_demo.seed_aftersales(users)
+    from gendan.purchasing import demo as purchasing_demo
+
+    purchasing_demo.seed_purchasing(users, today)
     return True, logins + production_demo.LOGINS
 
 

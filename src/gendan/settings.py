@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gendan.production",
     "gendan.quality",
     "gendan.aftersales",
+    "gendan.purchasing",
     "gendan.shipping",
     "gendan.loading",
     "gendan.attachments",

@@ -84,6 +84,13 @@ class Supplier(models.Model):
     name = models.CharField(_("name"), max_length=200)
     contact_name = models.CharField(_("contact"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    supplies = models.CharField(_("what they supply"), max_length=300, blank=True)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=7)
+    payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -99,6 +99,7 @@ class Seeded:
     samples: list[str] = field(default_factory=list)  # after-sales' samples (numbers)
     complaints: list[str] = field(default_factory=list)  # after-sales' complaints (numbers)
     resolutions: list[int] = field(default_factory=list)  # their resolutions (ids)
+    purchase_orders: list[str] = field(default_factory=list)  # purchasing's (their numbers)
 
 
 @dataclass
@@ -252,6 +253,7 @@ def seed(world: Any) -> Seeded:
     outsourcing.send_out(work_order=soft.number, quantity=6, actor=u["production"])
     receipt = outsourcing.receive_back(work_order=soft.number, quantity=2, actor=u["production"])
     orders = [o.number for o in (cod, deposit, balance, credit, shipped, held, draft, sofas)]
+    purchase_orders = _purchases(u, sofas)
     # and a routing of a family no product has, so its page has one to show
     production_masterdata.save_routing(
         family="CRAWL系列",
@@ -347,7 +349,42 @@ def seed(world: Any) -> Seeded:
         samples=[sample.number],
         complaints=[complaint.number],
         resolutions=[replacement.pk],
+        purchase_orders=purchase_orders,
     )
+
+
+def _purchases(u: dict[str, Any], order: Order) -> list[str]:
+    """Purchasing's master data and a purchase order for the released sofas: its wood confirmed
+    at a purchase price, partly shipped and received (purchase prices go to the purchaser,
+    finance and managers only; they carry no currency sign anywhere)."""
+    from gendan.production.models import ProductionNoticeLine
+    from gendan.purchasing import services as purchasing
+    from gendan.purchasing.demo import seed_master
+
+    seed_master(u)
+    nl = ProductionNoticeLine.objects.filter(notice__order=order).first()
+    assert nl is not None
+    po = purchasing.create_purchase_order(
+        supplier="SUP-RM",
+        lines=[
+            purchasing.LineInput(
+                material="RAW-WD", quantity=5, notice_line=nl.pk, unit_price="118.25"
+            ),
+            purchasing.LineInput(material="CTN-F", quantity=6, notice_line=nl.pk),
+        ],
+        note="crawl",
+        actor=u["purchaser"],
+    )
+    wood = po.lines.get(line_no=1)
+    purchasing.confirm_line(line=wood.pk, actor=u["purchaser"])
+    purchasing.record_shipment(
+        line=wood.pk,
+        quantity=4,
+        expected_on=timezone.localdate() + timedelta(days=2),
+        actor=u["purchaser"],
+    )
+    purchasing.record_receipt(line=wood.pk, quantity=2, actor=u["purchaser"])
+    return [po.number]
 
 
 def _a_first_article(u: dict[str, Any], number: str) -> str:
@@ -507,6 +544,12 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             from gendan.aftersales.contributions import SECTIONS
 
             kwargs = [{"key": k} for k in sorted(SECTIONS)]
+        elif name in ("purchasing_po", "purchasing_po_pdf"):
+            kwargs = [{"po": n} for n in s.purchase_orders]
+        elif name == "purchasing_today_section":
+            from gendan.purchasing.sections import LAZY as PURCHASING_LAZY
+
+            kwargs = [{"key": k} for k in sorted(PURCHASING_LAZY)]
         elif name.startswith("product"):
             kwargs = [{"code": c} for c in s.products]
         elif name.startswith("container_type"):
@@ -712,6 +755,25 @@ API_WRITES_NOT_SENT = {
     ("POST", "/api/v1/aftersales/resolutions/{resolution_id}/exchange-step"): "dates",
     ("POST", "/api/v1/aftersales/resolutions/{resolution_id}/close"): "dates",
     ("PUT", "/api/v1/aftersales/teams/{salesperson}"): "two usernames",
+    # purchasing: quantities, dates and purchase prices; a purchase price goes only to the
+    # holders of view_purchase_prices (GET /purchasing/orders/{number} reads every answer)
+    ("PUT", "/api/v1/purchasing/suppliers/{code}"): "supplier master data, no amounts",
+    ("PUT", "/api/v1/purchasing/materials/{code}"): "as GET /purchasing/materials",
+    ("PUT", "/api/v1/purchasing/bom/{product}/{material}"): "quantities per unit",
+    ("PUT", "/api/v1/purchasing/carton-specs/{product}"): "sizes and words",
+    ("POST", "/api/v1/purchasing/carton-specs/{product}/confirm"): "as the spec's PUT",
+    ("POST", "/api/v1/purchasing/plates"): "dates; as GET /purchasing/plates",
+    ("POST", "/api/v1/purchasing/plates/{plate_id}/{step}"): "as POST /purchasing/plates",
+    ("POST", "/api/v1/purchasing/orders"): "as GET /purchasing/orders/{number}",
+    ("POST", "/api/v1/purchasing/plan/orders"): "as GET /purchasing/orders/{number}",
+    ("POST", "/api/v1/purchasing/orders/{number}/confirm"): "quantities and percentages; "
+    "answers as GET /purchasing/orders/{number}",
+    ("POST", "/api/v1/purchasing/orders/{number}/cancel"): "as the confirm",
+    ("POST", "/api/v1/purchasing/lines/{line_id}/confirm"): "as the order's confirm",
+    ("POST", "/api/v1/purchasing/lines/{line_id}/override"): "as the order's confirm",
+    ("PATCH", "/api/v1/purchasing/lines/{line_id}"): "as the order's confirm",
+    ("POST", "/api/v1/purchasing/lines/{line_id}/shipments"): "quantities and dates",
+    ("POST", "/api/v1/purchasing/lines/{line_id}/receipts"): "quantities and dates",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
@@ -790,6 +852,10 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/reports/sheets/{key}": [
             {"key": k} for k in ("on_time", "late", "workload", "slow_moving", "capacity")
         ],
+        "/purchasing/bom/{product}": [{"product": c} for c in s.products],
+        "/purchasing/carton-specs/{product}": [{"product": c} for c in s.products],
+        "/purchasing/orders/{number}": [{"number": n} for n in s.purchase_orders],
+        "/purchasing/readiness/{number}": [{"number": n} for n in s.orders],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
@@ -962,6 +1028,7 @@ def test_every_page_is_crawled():
         routings=["CRAWL系列"],
         samples=["SA-1"],
         complaints=["CP-1"],
+        purchase_orders=["PO-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
