@@ -350,7 +350,7 @@ class Prepared:
         return found[0] if found else None
 
 
-def create(model: type[Model], **values: Any) -> Any:
+def create[M: Model](model: type[M], **values: Any) -> M:
     """A new row, as ``model.objects.create(**values)`` writes it (no signals: no app listens
     to these models' saves), through ``insert``."""
     obj = model(**values)

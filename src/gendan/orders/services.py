@@ -446,15 +446,15 @@ def enter_order(
     )
     order.number = next_number("SO")
     history = [_history_row(order, actor, "+")]  # as entered: a draft
-    lines = line_rows(order, checked)
+    new_lines = line_rows(order, checked)
     with together():  # the created event and the submission's in one INSERT
         record_entered(order, checked, actor)
         if submit:  # submitted as it is written: one INSERT of the order in its new state
-            _gate("submit", order, actor, lines=lines)
+            _gate("submit", order, actor, lines=new_lines)
             order.submitted_at = timezone.now()
             history.append(_move(order, "submit", actor))
         _write(order, None, history)
-        rows.insert(lines, returning="pk")
+        rows.insert(new_lines, returning="pk")
         if submit:
             outbox.notify_signature_waiting(order, actor=actor)
     return order

@@ -112,6 +112,7 @@ def _notice_lines_of(order_id: int) -> Any:
     from gendan.orders.models import Order  # the models import this module
 
     line_model = Order.related_model("shipping_notices")._meta.get_field("lines").related_model
+    assert line_model is not None
     return (
         line_model._default_manager.filter(notice__order_id=order_id)
         .select_related("notice__outbound_slip", "notice__delivery_note")
@@ -130,7 +131,7 @@ def notices_with_lines(order: Order) -> list[Any]:
     issued with at least one line, so every notice has one; ``notice.lines.all()`` answers
     from what was read)."""
     notice_model = type(order).related_model("shipping_notices")
-    notice_field = notice_model._meta.get_field("lines").remote_field
+    notice_field: Any = notice_model._meta.get_field("lines").remote_field
     read = _NOTICE_LINES.all(order.pk)
     notices: dict[int, Any] = {}
     lines_of: dict[int, list[Any]] = {}
