@@ -32,7 +32,7 @@ router = Router(tags=["aftersales"])
 # ---- samples -----------------------------------------------------------------------------------
 
 
-class SampleOut(Schema):
+class CustomerSampleOut(Schema):
     number: str
     status: str
     customer: str | None
@@ -99,7 +99,7 @@ def sample_out(s: Sample, actor: Any) -> dict[str, Any]:
 
 
 class SamplePage(Schema):
-    items: list[SampleOut]
+    items: list[CustomerSampleOut]
     next_cursor: str | None
 
 
@@ -137,7 +137,7 @@ def list_samples(
     return {"items": [sample_out(s, actor) for s in rows], "next_cursor": cursor}
 
 
-@router.post("/samples", response={201: SampleOut, **errors(403, 404, 409)})
+@router.post("/samples", response={201: CustomerSampleOut, **errors(403, 404, 409)})
 def create_sample(request: HttpRequest, data: SampleIn):
     """A salesperson requests a sample; the merchandiser accepts it."""
     made = services.request_sample(actor=caller(request), **data.dict())
@@ -150,7 +150,7 @@ def sample_rate(request: HttpRequest):
     return selectors.sample_rate(caller(request))
 
 
-@router.get("/samples/{number}", response={200: SampleOut, **errors(404)})
+@router.get("/samples/{number}", response={200: CustomerSampleOut, **errors(404)})
 def get_sample(request: HttpRequest, number: str):
     return sample_out(selectors.get_sample_for(caller(request), number), caller(request))
 
@@ -188,10 +188,10 @@ class KeepIn(Schema):
     where: str = Field(min_length=1, max_length=200)
 
 
-STEP_ERRORS = {200: SampleOut, **errors(403, 404, 409)}
+STEP_ERRORS = {200: CustomerSampleOut, **errors(403, 404, 409)}
 
 
-@router.post("/samples/{number}/photos", response={201: SampleOut, **errors(403, 404)})
+@router.post("/samples/{number}/photos", response={201: CustomerSampleOut, **errors(403, 404)})
 def sample_photo(request: HttpRequest, number: str, file: File[UploadedFile]):
     """File a photo of the sample (multipart field ``file``; checked as every attachment): a
     sample is not sent without one."""
@@ -470,7 +470,7 @@ def complaint_photo(request: HttpRequest, number: str, file: File[UploadedFile])
     return Status(201, _complaint(request, number))
 
 
-class RejectIn(Schema):
+class ComplaintRejectIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -509,7 +509,7 @@ def confirm_complaint(request: HttpRequest, number: str):
 
 
 @router.post("/complaints/{number}/reject", response=DECIDED)
-def reject_complaint(request: HttpRequest, number: str, data: RejectIn):
+def reject_complaint(request: HttpRequest, number: str, data: ComplaintRejectIn):
     services.reject_complaint(actor=caller(request), number=number, reason=data.reason)
     return _complaint(request, number)
 

@@ -373,7 +373,7 @@ class PlanSelection(Schema):
 # ---- purchase orders -------------------------------------------------------------------------
 
 
-class LineIn(Schema):
+class PurchaseLineIn(Schema):
     material: str = Field(max_length=40)
     quantity: Decimal = Qty
     promised_on: date | None = None
@@ -383,11 +383,11 @@ class LineIn(Schema):
 
 class PurchaseOrderIn(Schema):
     supplier: str = Field(max_length=30)
-    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    lines: list[PurchaseLineIn] = Field(min_length=1, max_length=200)
     note: str = Field("", max_length=500)
 
 
-class LineOut(Schema):
+class PurchaseLineOut(Schema):
     id: int
     line_no: int
     material: str
@@ -413,7 +413,7 @@ class PurchaseOrderOut(Schema):
     cancel_reason: str
     created_by: str
     created_at: datetime
-    lines: list[LineOut]
+    lines: list[PurchaseLineOut]
 
 
 def line_out(line: PurchaseLine, actor: Any) -> dict[str, Any]:
@@ -511,12 +511,12 @@ def confirm_purchase_order(request: HttpRequest, number: str):
     return _po(request, number)
 
 
-class ReasonIn(Schema):
+class PurchaseReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 
 @router.post("/orders/{number}/cancel", response={200: PurchaseOrderOut, **errors(403, 404, 409)})
-def cancel_purchase_order(request: HttpRequest, number: str, data: ReasonIn):
+def cancel_purchase_order(request: HttpRequest, number: str, data: PurchaseReasonIn):
     services.cancel_purchase_order(po=number, reason=data.reason, actor=caller(request))
     return _po(request, number)
 
@@ -534,7 +534,7 @@ def confirm_line(request: HttpRequest, line_id: int):
 
 
 @router.post("/lines/{line_id}/override", response={200: PurchaseOrderOut, **errors(403, 404, 409)})
-def override_line(request: HttpRequest, line_id: int, data: ReasonIn):
+def override_line(request: HttpRequest, line_id: int, data: PurchaseReasonIn):
     """A manager confirms one line past the packaging rules, with a reason."""
     services.override_line(line=line_id, reason=data.reason, actor=caller(request))
     return _po(request, _line_po(line_id))

