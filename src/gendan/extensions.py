@@ -266,6 +266,10 @@ def effects_of(action: str) -> list[Effect]:
     return [e for e in registry.effects if e.action == action]
 
 
+def is_order_kind(code: str) -> bool:
+    return code in registry.order_kinds
+
+
 def waived_by(kind: str) -> frozenset[str]:
     declared = registry.order_kinds.get(kind)
     return declared.waives if declared else frozenset()

@@ -17,7 +17,6 @@ from gendan.aftersales import permissions as p
 from gendan.aftersales import selectors
 from gendan.aftersales.models import Complaint, Sample
 from gendan.extensions import SectionData
-from gendan.orders.workflow import Status
 
 
 def _section(key: str, rows: Callable[[Any], Any]) -> Callable[..., SectionData]:
@@ -66,16 +65,6 @@ def order_panel(order: Any, user: Any) -> dict[str, Any] | None:
     return {"order": order, "complaints": found, "samples": samples}
 
 
-def manager_signs_alone(step: Any) -> dict[str, Any]:
-    """A replacement-part order asks no second signature: the sales manager's (who confirmed the
-    complaint) makes it signed; finance's is waived (``orders.finance_signed``). An effect on
-    ``sign_manager``: orders' own landing asks both, and orders is not ours to change."""
-    if step.order.kind == p.REPLACEMENT_KIND:
-        step.to = Status.SIGNED
-        return {"replacement": True}
-    return {}
-
-
 def _register_attachments() -> None:
     from gendan.attachments import access
 
@@ -98,7 +87,6 @@ def _register_attachments() -> None:
 def register() -> None:
     p.register()
     _register_attachments()
-    extensions.add_effect(action="sign_manager", run=manager_signs_alone, app="aftersales")
     add = extensions.add_today_section
     sample_rows = "aftersales/_section_samples.html"
     complaint_rows = "aftersales/_section_complaints.html"

@@ -44,7 +44,7 @@ from gendan.notifications.services import notify
 from gendan.numbering.services import next_number
 from gendan.orders import services as order_services
 from gendan.orders.entry import LineInput
-from gendan.orders.models import Order, OrderLine
+from gendan.orders.models import OrderLine
 from gendan.orders.selectors import visible_orders
 from gendan.orders.workflow import Status
 from gendan.parties.models import Channel, Customer
@@ -695,12 +695,9 @@ def issue_replacement_order(
             customer_po=complaint.number,
             notes=gettext("Replacement-part order for complaint %(n)s.") % {"n": complaint.number}
             + (f" {_text(note, 500)}" if _text(note) else ""),
-        )
-        # orders' entry takes no kind: the order is made a replacement before it is submitted,
-        # and asks no deposit whatever the customer's terms (a reduced price is paid as the
-        # balance, before shipping or on credit terms)
-        Order.objects.filter(pk=order.pk).update(
-            kind=p.REPLACEMENT_KIND, deposit_percent=Decimal("0"), deposit_due=Decimal("0")
+            # a replacement asks no deposit whatever the customer's terms (the kind waives it;
+            # a reduced price is paid as the balance, before shipping or on credit terms)
+            kind=p.REPLACEMENT_KIND,
         )
         resolution = Resolution(
             complaint=complaint,

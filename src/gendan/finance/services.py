@@ -203,16 +203,8 @@ def log_collection_chase(
     """Log the chase of an overdue amount (回收跟进) in the customer's communication log, with
     the day to follow it up: the follow-up then waits on the chaser's Today like any other."""
     p.require_money(actor, p.CHASE_RECEIVABLES)
-    from gendan.orders.selectors import visible_orders
-    from gendan.parties.models import Communication, CommunicationKind
-    from gendan.parties.selectors import get_customer_for
-    from gendan.timeline.models import EventKind
+    from gendan.parties.services import write_communication
 
-    cust = get_customer_for(actor, customer)
-    if kind not in CommunicationKind.values:
-        raise invalid(
-            "invalid_kind", gettext("Unknown kind “%(value)s”.") % {"value": kind}, field="kind"
-        )
     if not summary.strip():
         raise invalid(
             FinanceCode.SUMMARY_REQUIRED, gettext("A summary is required."), field="summary"
@@ -223,22 +215,15 @@ def log_collection_chase(
             gettext("The follow-up date cannot be in the past."),
             field="follow_up_on",
         )
-    order_obj = None
-    if order:
-        order_obj = visible_orders(actor).filter(number=order, customer=cust).first()
-        if order_obj is None:
-            raise invalid(
-                FinanceCode.WRONG_CUSTOMER,
-                gettext("The customer has no order %(n)s.") % {"n": order},
-                field="order",
-            )
-    comm = Communication.objects.create(
-        customer=cust,
-        order=order_obj,
+    # the log's own entry and event (parties' one writer of it), under finance's permission
+    comm = write_communication(
+        actor=actor,
+        customer=customer,
         kind=kind,
-        summary=summary.strip(),
+        summary=summary,
+        order=order,
         follow_up_on=follow_up_on,
-        created_by=actor,
+        payload={"chase": True},
     )
     payload = {
         "communication": comm.pk,
@@ -247,12 +232,6 @@ def log_collection_chase(
         "chase": True,
     }
     record(
-        kind=EventKind.COMMUNICATION_LOGGED,
-        actor=actor,
-        customer=cust,
-        order=order_obj,
-        comment=comm.summary,
-        payload=payload,
+        kind=p.CHASE_LOGGED, actor=actor, customer=comm.customer, order=comm.order, payload=payload
     )
-    record(kind=p.CHASE_LOGGED, actor=actor, customer=cust, order=order_obj, payload=payload)
     return comm

@@ -41,6 +41,12 @@ from gendan.parties.selectors import visible_customers
 from gendan.timeline.models import EventKind
 from gendan.timeline.services import history_model, history_row, record, together, write_history
 
+#: the kind of an order entered as usual; other kinds are declared by apps
+#: (``extensions.add_order_kind``)
+STANDARD_KIND = "standard"
+#: the deposit's condition, by name: a kind that waives it is entered with no deposit
+DEPOSIT_CHECK = "orders.deposit_received"
+
 HEADER_FIELDS = ("incoterm", "contract_date", "delivery_date", "customer_po", "notes", "currency")
 RESIGN_FIELDS = ("contract_date", "delivery_date", "currency")
 
@@ -346,6 +352,7 @@ def checked_entry(
     incoterm: str = "",
     customer_po: str = "",
     notes: str = "",
+    kind: str = STANDARD_KIND,
 ) -> tuple[Order, list[CheckedLine]]:
     """Every rule of an order's entry, before anything is written: the order as it will be
     saved (without its number) and its checked lines, or the problems raised at once. The one
@@ -375,6 +382,8 @@ def checked_entry(
     if incoterm and incoterm not in Incoterm.values:
         problems.add("incoterm", gettext("Unknown incoterm “%(value)s”.") % {"value": incoterm})
     currency = checked_currency(problems, currency)
+    if kind != STANDARD_KIND and not extensions.is_order_kind(kind):
+        problems.add("kind", gettext("Unknown order kind “%(value)s”.") % {"value": kind})
     check_dates(problems, contract_date, delivery_date)
     checked = check_lines(problems, lines, names.products)
     problems.raise_if_any()
@@ -391,7 +400,12 @@ def checked_entry(
         delivery_date=delivery_date,
         customer_po=customer_po,
         notes=notes,
-        deposit_percent=cust.deposit_percent,
+        kind=kind,
+        # a kind that waives the deposit (a replacement-part order) asks none, whatever the
+        # customer's terms
+        deposit_percent=Decimal("0")
+        if DEPOSIT_CHECK in extensions.waived_by(kind)
+        else cust.deposit_percent,
         created_by=actor,
     )
     _set_totals(order, checked)
@@ -427,6 +441,7 @@ def enter_order(
     customer_po: str = "",
     notes: str = "",
     submit: bool = False,
+    kind: str = STANDARD_KIND,
 ) -> Order:
     """The body of create_order, for callers that hold their own transaction."""
     order, checked = checked_entry(
@@ -443,6 +458,7 @@ def enter_order(
         incoterm=incoterm,
         customer_po=customer_po,
         notes=notes,
+        kind=kind,
     )
     order.number = next_number("SO")
     history = [_history_row(order, actor, "+")]  # as entered: a draft

@@ -305,7 +305,12 @@ def cancellable(ctx: Context) -> list[Reason]:
 
 
 def _after_signature(order: Order) -> str:
-    return S.SIGNED if order.both_signed else S.SUBMITTED
+    """Signed when both have signed, or when the order's kind waives the other's signature (a
+    replacement-part order: the sales manager's alone)."""
+    waived = extensions.waived_by(order.kind)
+    finance = order.finance_signed_at is not None or "orders.finance_signed" in waived
+    manager = order.manager_signed_at is not None or "orders.manager_signed" in waived
+    return S.SIGNED if finance and manager else S.SUBMITTED
 
 
 def _after_deposit(order: Order) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gendan.accounts.assignment import ASSIGN_ORDERS, may_name_salesperson
-from gendan.accounts.guards import verb
+from gendan.accounts.guards import step, verb
 from gendan.accounts.models import User
 from gendan.accounts.permissions import Perm
 from gendan.codes import CODE_MESSAGE, is_valid_code
@@ -155,6 +155,32 @@ def log_communication(
     follow_up_on: date | None = None,
 ) -> Communication:
     """Log a call, letter, fax, e-mail, chat or visit (客户来电、来函、传真做详细记录)."""
+    return write_communication(
+        actor=actor,
+        customer=customer,
+        kind=kind,
+        summary=summary,
+        order=order,
+        occurred_at=occurred_at,
+        follow_up_on=follow_up_on,
+    )
+
+
+@step
+def write_communication(
+    *,
+    actor: User,
+    customer: str,
+    kind: str,
+    summary: str,
+    order: str | None = None,
+    occurred_at: datetime | None = None,
+    follow_up_on: date | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Communication:
+    """The communication-log entry and its event, checked; the caller's verb has checked the
+    actor's permission (``log_communication``, or finance's chase of a receivable). ``payload``
+    adds to the event's."""
     cust = get_customer_for(actor, customer)
     if kind not in CommunicationKind.values:
         raise invalid(
@@ -175,7 +201,7 @@ def log_communication(
         customer=cust,
         order=order_obj,
         kind=kind,
-        summary=summary,
+        summary=summary.strip(),
         occurred_at=occurred_at or timezone.now(),
         follow_up_on=follow_up_on,
         created_by=actor,
@@ -185,11 +211,12 @@ def log_communication(
         actor=actor,
         customer=cust,
         order=order_obj,
-        comment=summary,
+        comment=comm.summary,
         payload={
             "communication": comm.pk,
             "kind": kind,
             "follow_up_on": follow_up_on.isoformat() if follow_up_on else None,
+            **(payload or {}),
         },
     )
     return comm
