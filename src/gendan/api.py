@@ -8,6 +8,7 @@ no operation answers the same 404 body as a record that is not there.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from typing import Any
@@ -112,7 +113,25 @@ class TextParser(Parser):
 # OpenAPI module reads at call time, extended; see apiconventions.DecimalLimitsJsonSchema).
 ninja.openapi.schema.NinjaGenerateJsonSchema = DecimalLimitsJsonSchema  # type: ignore[misc]
 
-api = NinjaAPI(
+
+class GendanAPI(NinjaAPI):
+    """The API, whose OpenAPI document is generated once per (prefix, language, routers) and
+    then served from memory: generating it walks every operation's schemas (seconds), and the
+    document does not change while the process runs. Each caller gets its own copy."""
+
+    _documents: dict[tuple[str | None, str | None, int], Any]
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        key = (path_prefix, translation.get_language(), len(self._routers))
+        documents = self.__dict__.setdefault("_documents", {})
+        if key not in documents:
+            documents[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return copy.deepcopy(documents[key])
+
+
+api = GendanAPI(
     title="Gendan API",
     version="1",
     description=(

@@ -311,6 +311,8 @@ class ResolutionOut(Schema):
     received_on: date | None
     inspected_on: date | None
     replaced_on: date | None
+    credit_note: str | None
+    credit_note_status: str | None
     closed_at: datetime | None
 
 
@@ -348,6 +350,9 @@ def resolution_out(r: Resolution) -> dict[str, Any]:
         "received_on": r.received_on,
         "inspected_on": r.inspected_on,
         "replaced_on": r.replaced_on,
+        # the note's number and state, never its amount (finance's API carries that)
+        "credit_note": r.credit_note.number if r.credit_note_id else None,
+        "credit_note_status": r.credit_note.status if r.credit_note_id else None,
         "closed_at": r.closed_at,
     }
 
@@ -493,6 +498,14 @@ class ExchangeIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class CreditResolutionIn(Schema):
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    reason: str = Field("", max_length=500)
+    due_on: date | None = None
+    owner: str = Field("", max_length=150)
+    note: str = Field("", max_length=500)
+
+
 class ExchangeStepIn(Schema):
     step: Literal[*ExchangeStep.values]  # type: ignore[valid-type]
     on: date | None = None
@@ -536,6 +549,16 @@ def open_exchange(request: HttpRequest, number: str, data: ExchangeIn):
     return Status(201, _complaint(request, number))
 
 
+@router.post(
+    "/complaints/{number}/credit-note", response={201: ComplaintOut, **errors(403, 404, 409)}
+)
+def resolve_by_credit_note(request: HttpRequest, number: str, data: CreditResolutionIn):
+    """A credit note (贷项通知单) for a confirmed complaint, issued once per complaint; the
+    resolution closes once finance confirms it. For those who issue credit notes."""
+    services.resolve_by_credit_note(actor=caller(request), number=number, **data.dict())
+    return Status(201, _complaint(request, number))
+
+
 @router.post("/complaints/{number}/close", response=DECIDED)
 def close_complaint(request: HttpRequest, number: str):
     services.close_complaint(actor=caller(request), number=number)
@@ -558,7 +581,8 @@ def exchange_step(request: HttpRequest, resolution_id: int, data: ExchangeStepIn
     "/resolutions/{resolution_id}/close", response={200: ResolutionOut, **errors(403, 404, 409)}
 )
 def close_resolution(request: HttpRequest, resolution_id: int):
-    """A replacement closes once its order is delivered; an exchange once replaced."""
+    """A replacement closes once its order is delivered, an exchange once replaced, a credit
+    note once finance confirms it."""
     res = services.close_resolution(actor=caller(request), resolution=resolution_id)
     return resolution_out(res)
 

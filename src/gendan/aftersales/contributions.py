@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -186,4 +186,65 @@ def register() -> None:
         perms=(p.LOG_COMPLAINT, p.DECIDE_COMPLAINT, p.RESOLVE_COMPLAINT, p.REQUEST_SAMPLE),
         app="aftersales",
         order=71,
+    )
+    _register_reports()
+
+
+def complaints_part(day: date, region: str) -> dict[str, Any]:
+    """The daily report's part (日报表): the complaints logged on ``day`` for the customers of
+    ``region`` ("" = all), counted by kind, the first 20 listed. No amounts. Two queries."""
+    start, end = selectors.day_bounds(day)
+    logged = Complaint.objects.filter(logged_at__gte=start, logged_at__lt=end)
+    if region:
+        logged = logged.filter(customer__region=region)
+    by_kind = dict(
+        logged.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    rows = [
+        {
+            "number": c["number"],
+            "customer": c["customer__name"],
+            "order": c["order__number"] or "",
+            "kind": c["kind"],
+            "status": c["status"],
+            "description": c["description"][:120],
+        }
+        for c in logged.order_by("id").values(
+            "number", "customer__name", "order__number", "kind", "status", "description"
+        )[:20]
+    ]
+    return {"count": sum(by_kind.values()), "by_kind": by_kind, "list": rows}
+
+
+def _register_reports() -> None:
+    from gendan.reports import registry
+
+    registry.add_daily_part(
+        key="aftersales.complaints",
+        title=_("Complaints of the day"),
+        build=complaints_part,
+        template="aftersales/_daily_part.html",
+        app="aftersales",
+    )
+    registry.add_report(
+        key="aftersales.complaint_summary",
+        title=_("Daily complaint summary"),
+        description=_(
+            "每天的客户投诉汇总: the day's complaints by kind and every open one with its age."
+        ),
+        url_name="web:aftersales_summary",
+        perms=(p.LOG_COMPLAINT, p.DECIDE_COMPLAINT, p.RESOLVE_COMPLAINT, p.REQUEST_SAMPLE),
+        app="aftersales",
+        group=_("After-sales"),
+        order=80,
+    )
+    registry.add_report(
+        key="aftersales.sample_rate",
+        title=_("Samples and the orders that followed"),
+        description=_("Samples sent per salesperson and product, and how many an order followed."),
+        url_name="web:aftersales_rate",
+        perms=(p.REQUEST_SAMPLE, p.HANDLE_SAMPLES),
+        app="aftersales",
+        group=_("After-sales"),
+        order=81,
     )

@@ -15,4 +15,4 @@ class Code:
     RESOLUTION_WRONG_STEP = "aftersales_resolution_wrong_step"
     RESOLUTION_OPEN_ORDER = "aftersales_replacement_not_delivered"
     COMPLAINT_OPEN_RESOLUTIONS = "aftersales_open_resolutions"
-    CREDIT_NOTE_DEFERRED = "aftersales_credit_note_not_available"
+    CREDIT_NOTE_UNCONFIRMED = "aftersales_credit_note_unconfirmed"

@@ -222,6 +222,13 @@ class Resolution(models.Model):
         on_delete=models.PROTECT,
         related_name="replacement_for",
     )
+    credit_note = models.OneToOneField(
+        "finance.CreditNote",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaint_resolution",
+    )
     returned_on = models.DateField(null=True, blank=True)
     received_on = models.DateField(null=True, blank=True)
     inspected_on = models.DateField(null=True, blank=True)

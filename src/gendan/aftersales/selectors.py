@@ -90,7 +90,7 @@ def get_complaint_for(actor: Any, number: str) -> Complaint:
 def resolutions_of(complaint: Complaint) -> list[Resolution]:
     return list(
         Resolution.objects.filter(complaint=complaint)
-        .select_related("owner", "order", "closed_by")
+        .select_related("owner", "order", "closed_by", "credit_note")
         .order_by("id")
     )
 

@@ -40,6 +40,9 @@ from gendan.aftersales.models import (
 from gendan.attachments.selectors import files_of
 from gendan.catalog.models import Product
 from gendan.errors import DomainError, Kind, Reason, invalid, not_found, refused
+from gendan.finance.models import CreditNoteStatus
+from gendan.finance.permissions import ISSUE_CREDIT_NOTE
+from gendan.finance.services import issue_credit_note
 from gendan.notifications.services import notify
 from gendan.numbering.services import next_number
 from gendan.orders import services as order_services
@@ -751,13 +754,76 @@ def open_exchange(
     return resolution
 
 
+@verb(ISSUE_CREDIT_NOTE)
+def resolve_by_credit_note(
+    *,
+    actor: Any,
+    number: str,
+    amount: Decimal,
+    reason: str = "",
+    due_on: date | None = None,
+    owner: str = "",
+    note: str = "",
+) -> Resolution:
+    """A confirmed complaint settled in money: finance's credit note (贷项通知单) to the
+    complaint's customer, for its order when it names one, issued once per complaint (its number
+    is the note's source reference: a retry returns the same). The resolution closes once
+    finance confirms the note; only then does the receivable go down. Who issues credit notes
+    (finance, the sales manager, customer service) may resolve this way."""
+    complaint = selectors.get_complaint_for(actor, number)
+    reasons = resolve_reasons(complaint)
+    if reasons:
+        raise refused(reasons, action="credit_note")
+    due = due_on or timezone.localdate() + timedelta(days=14)
+    if due < timezone.localdate():
+        raise invalid(Code.BAD_INPUT, gettext("The due date has passed."), field="due_on")
+    who = _owner(owner, actor)
+    credit = issue_credit_note(
+        actor=actor,
+        customer=complaint.customer.code,
+        order=complaint.order.number if complaint.order else None,
+        amount=amount,
+        reason=_text(reason, 500)
+        or gettext("Complaint %(n)s: %(what)s")
+        % {"n": complaint.number, "what": complaint.description[:200]},
+        source="aftersales.complaint",
+        source_ref=complaint.number,
+    )
+    with transaction.atomic(durable=True):
+        complaint = _resolvable(actor, number, "credit_note")
+        known = Resolution.objects.filter(credit_note=credit).first()
+        if known is not None:
+            return known
+        resolution = Resolution(
+            complaint=complaint,
+            kind=ResolutionKind.CREDIT_NOTE,
+            owner=who,
+            due_on=due,
+            note=_text(note, 500),
+            credit_note=credit,
+            created_by=actor,
+        )
+        _save(resolution, actor)
+        # the amount stays in finance's event: this one is read by price-blind roles too
+        _complaint_event(
+            complaint,
+            actor,
+            p.RESOLUTION_OPENED,
+            resolution="credit_note",
+            credit_note=credit.number,
+            owner=who.username,
+            due_on=due.isoformat(),
+        )
+    return resolution
+
+
 EXCHANGE_ORDER = list(ExchangeStep.values)
 
 
 def _resolution_for_update(actor: Any, resolution: int) -> Resolution:
     found = (
         Resolution.objects.select_for_update(of=("self",))
-        .select_related("complaint__customer", "order")
+        .select_related("complaint__customer", "order", "credit_note")
         .filter(pk=resolution, complaint__in=selectors.complaints(actor).values("pk"))
         .first()
     )
@@ -802,6 +868,15 @@ def close_reasons(res: Resolution) -> list[Reason]:
             Reason(
                 Code.RESOLUTION_OPEN_ORDER,
                 gettext("The replacement order is not delivered yet."),
+            )
+        ]
+    if res.kind == ResolutionKind.CREDIT_NOTE and (
+        res.credit_note is None or res.credit_note.status != CreditNoteStatus.CONFIRMED
+    ):
+        return [
+            Reason(
+                Code.CREDIT_NOTE_UNCONFIRMED,
+                gettext("Finance has not confirmed the credit note yet."),
             )
         ]
     if res.kind == ResolutionKind.EXCHANGE and res.replaced_on is None:

@@ -31,6 +31,7 @@ from gendan.attachments import services as attachments
 from gendan.attachments.selectors import files_of
 from gendan.catalog.models import Product
 from gendan.errors import DomainError
+from gendan.finance.permissions import ISSUE_CREDIT_NOTE
 from gendan.parties.models import Channel, Customer
 from gendan.parties.selectors import visible_customers
 
@@ -357,6 +358,15 @@ COMPLAINT_STEPS = {
         step=r.POST.get("step", ""),
         on=_date(r.POST.get("on")),
     ),
+    "credit_note": lambda r, n: services.resolve_by_credit_note(
+        actor=r.user,
+        number=n,
+        amount=_money(r.POST.get("amount")),
+        reason=r.POST.get("reason", ""),
+        due_on=_date(r.POST.get("due_on")),
+        owner=r.POST.get("owner", ""),
+        note=r.POST.get("note", ""),
+    ),
     "close_resolution": lambda r, n: services.close_resolution(
         actor=r.user, resolution=_int(r.POST.get("resolution"))
     ),
@@ -412,6 +422,7 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
         "resolve_reasons": services.resolve_reasons(complaint),
         "may_decide": may_decide and complaint.status == "logged",
         "may_resolve": user.can(p.RESOLVE_COMPLAINT),
+        "may_credit": user.can(ISSUE_CREDIT_NOTE) and user.can(Perm.VIEW_PRICES),
         "may_attach": user.can("attach_files"),
         "show_prices": user.can(Perm.VIEW_PRICES),
         "accept": filetypes.accept_attribute(attachments.allowed_kinds()),

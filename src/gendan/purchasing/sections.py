@@ -79,6 +79,7 @@ def readiness_panel(order: Any, user: Any) -> dict[str, Any] | None:
 
 
 def register() -> None:
+    _register_reports()
     add = extensions.add_today_section
     add(
         key="purchasing_short",
@@ -157,4 +158,33 @@ def register() -> None:
         perms=(p.VIEW,),
         app="purchasing",
         order=66,
+    )
+
+
+def _register_reports() -> None:
+    from gendan.reports import registry
+
+    registry.add_report(
+        key="purchasing.supplier_figures",
+        title=_("Supplier on-time delivery and quality"),
+        description=_(
+            "Per supplier and month: lines received on time, quantity accuracy, receipts passed."
+        ),
+        url_name="web:purchasing_figures",
+        perms=(p.VIEW,),
+        app="purchasing",
+        group=_("Purchasing"),
+        order=70,
+    )
+    registry.add_report(
+        key="purchasing.slow_moving",
+        title=_("Slow-moving materials"),
+        description=_(
+            "呆滞物料: materials in stock with no movement for the chosen number of days."
+        ),
+        url_name="web:purchasing_slow",
+        perms=(p.VIEW,),
+        app="purchasing",
+        group=_("Purchasing"),
+        order=71,
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gendan.orders.models import Order, OrderLine
 from gendan.orders.workflow import Status as S
+from gendan.reports import registry
 
 CENT = Decimal("0.01")
 
@@ -179,7 +180,8 @@ def late_and_at_risk(actor: Any, today: date) -> tuple[QuerySet[Order], QuerySet
 def daily_report_data(day: date, region: str) -> dict[str, Any]:
     """What the daily report (日报表) of ``region`` ("" = all) says of ``day``: the orders of the
     day, the shipments (to the stores in particular), the payments received, the late and at-risk
-    orders. Plain JSON, kept as it is. Eight queries."""
+    orders, and the parts other apps add (``registry.add_daily_part``). Plain JSON, kept as it
+    is. Eight queries and those of the parts."""
     from gendan.finance.models import Payment
     from gendan.orders.review import NOT_READY, NOT_SHIPPED_IN_FULL, at_risk_days
 
@@ -245,8 +247,20 @@ def daily_report_data(day: date, region: str) -> dict[str, Any]:
         "payments": {"totals": per_currency(paid, "amount")},
         "late": {"count": late.count(), "list": listed(late, 20)},
         "at_risk": {"count": risky.count(), "list": listed(risky, 20)},
-        "complaints": None,  # after-sales has not landed: no complaints to report yet
+        # what the other apps add (after-sales' complaints of the day, ...), by part key
+        "parts": {part.key: part.build(day, region) for part in registry.daily_parts()},
     }
+
+
+def daily_parts_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contributed parts a kept report holds, with their titles and templates, in the
+    registry's order (a part whose app is gone, or added after the report was made, is left out)."""
+    kept = data.get("parts") or {}
+    return [
+        {"key": p.key, "title": p.title, "template": p.template, "data": kept[p.key]}
+        for p in registry.daily_parts()
+        if p.key in kept
+    ]
 
 
 # ---- report pages ------------------------------------------------------------------------------

@@ -112,6 +112,10 @@ def mail_context(report: DailyReport) -> dict[str, Any]:
         "payments": data["payments"]["totals"],
         "late": data["late"]["count"],
         "at_risk": data["at_risk"]["count"],
+        "parts": [
+            {"title": part["title"], "count": part["data"].get("count", 0)}
+            for part in selectors.daily_parts_of(data)
+        ],
     }
 
 

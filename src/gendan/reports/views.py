@@ -143,6 +143,7 @@ def daily_report(request: HttpRequest, day: str) -> HttpResponse:
         {
             "kept": kept,
             "data": data,
+            "parts": selectors.daily_parts_of(data),
             "day": when,
             "region": region,
             "previous": when - timedelta(days=1),

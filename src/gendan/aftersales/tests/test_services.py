@@ -281,3 +281,50 @@ def test_an_exchange_goes_step_by_step_to_closure(world, delivered):
     assert [r.pk for r in selectors.resolutions_due(u["merch"])] == [res.pk]
     services.close_resolution(actor=u["merch"], resolution=res.pk)
     assert list(selectors.resolutions_due(u["merch"])) == []
+
+
+def test_a_credit_note_settles_a_confirmed_complaint_once_finance_confirms_it(world, delivered):
+    from gendan.finance.models import CreditNote, CreditNoteStatus
+    from gendan.finance.selectors import customer_receivable
+    from gendan.finance.services import confirm_credit_note
+
+    u = world.users
+    complaint = log(world, delivered)
+    with pytest.raises(DomainError) as early:
+        services.resolve_by_credit_note(
+            actor=u["manager"], number=complaint.number, amount=Decimal("80.00")
+        )
+    assert early.value.code == Code.COMPLAINT_NOT_CONFIRMED
+    assert not CreditNote.objects.exists()
+    services.confirm_complaint(actor=u["manager"], number=complaint.number)
+    with pytest.raises(DomainError) as denied:  # the merchandiser issues no money
+        services.resolve_by_credit_note(
+            actor=u["merch"], number=complaint.number, amount=Decimal("80.00")
+        )
+    assert denied.value.kind == Kind.FORBIDDEN
+    customer = delivered.customer
+    before = customer_receivable(customer)
+    res = services.resolve_by_credit_note(
+        actor=u["manager"], number=complaint.number, amount=Decimal("80.00"), owner="merch"
+    )
+    note = res.credit_note
+    assert (note.source_ref, note.order, note.amount) == (
+        complaint.number,
+        delivered,
+        Decimal("80.00"),
+    )
+    # a retry is the same resolution and the same note
+    again = services.resolve_by_credit_note(
+        actor=u["manager"], number=complaint.number, amount=Decimal("80.00")
+    )
+    assert again.pk == res.pk and CreditNote.objects.count() == 1
+    with pytest.raises(DomainError) as open_note:
+        services.close_resolution(actor=u["merch"], resolution=res.pk)
+    assert open_note.value.details["reasons"][0]["code"] == Code.CREDIT_NOTE_UNCONFIRMED
+    assert customer_receivable(customer) == before
+    confirm_credit_note(actor=u["finance"], number=note.number)
+    assert CreditNote.objects.get().status == CreditNoteStatus.CONFIRMED
+    assert customer_receivable(customer) == before - Decimal("80.00")
+    services.close_resolution(actor=u["merch"], resolution=res.pk)
+    services.close_complaint(actor=u["merch"], number=complaint.number)
+    assert Complaint.objects.get(pk=complaint.pk).status == ComplaintStatus.CLOSED

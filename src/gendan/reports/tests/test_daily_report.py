@@ -87,3 +87,39 @@ def test_a_kept_report_opens_again_as_it_was_and_on_the_regional_manager_s_today
     assert f'data-daily-report="{yesterday.isoformat()}"'.encode() in section.content
     today = client.get(reverse("web:today"))
     assert b'data-section="reports_daily"' in today.content
+
+
+def test_the_day_s_complaints_are_a_part_of_the_report_its_page_and_its_mail(
+    client, world, smtp, django_capture_on_commit_callbacks
+):
+    from gendan.aftersales.models import Complaint
+    from gendan.aftersales.services import log_complaint
+
+    assign(world)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    logged = log_complaint(
+        actor=world.users["service"],
+        customer="STORE01",
+        kind="quality",
+        description="湿巾破损",
+        quantity=3,
+    )
+    log_complaint(  # today's: not yesterday's report
+        actor=world.users["service"], customer="STORE01", kind="quality", description="x"
+    )
+    Complaint.objects.filter(pk=logged.pk).update(logged_at=timezone.now() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.produce_daily_reports(day=yesterday)
+    east = DailyReport.objects.get(day=yesterday, region="华东")
+    part = east.data["parts"]["aftersales.complaints"]
+    assert (part["count"], part["by_kind"]) == (1, {"quality": 1})
+    assert [c["number"] for c in part["list"]] == [logged.number]
+    body = next(
+        m.get_payload(decode=True).decode() for _r, m in smtp.mails if "华东" in m["Subject"]
+    )
+    assert "当日客户投诉: 1" in body
+    client.force_login(world.users["regional"])
+    page = client.get(
+        reverse("web:reports_daily_report", args=[yesterday.isoformat()]) + "?region=华东"
+    )
+    assert f'data-complaint="{logged.number}"' in page.content.decode()

@@ -655,6 +655,7 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
             url,
             {"what": "replacement", "lines-0-product": "FN-101", "lines-0-quantity": "999999999"},
         )
+        yield "aftersales_complaint", url, {"what": "credit_note", "amount": TOO_MUCH}
         for pk in s.resolutions:
             yield "aftersales_complaint", url, {"what": "close_resolution", "resolution": str(pk)}
     for pk in s.attachments:  # last: a removal takes the file away from the crawl
@@ -671,6 +672,8 @@ def crawl_pages(client: Client, s: Seeded, found: Findings) -> set[str]:
             body = b"".join(response.streaming_content) if response.streaming else response.content
             kind, text = readable(body, response.get("Content-Type", ""))
             found.check(f"GET {url}{' (htmx)' if headers else ''}", text, kind)
+            if kind != "html":  # a file is the same file to htmx: read once
+                break
     for name, url, data in page_posts(s):
         seen.add(name)
         response = client.post(url, data, follow=True)
@@ -787,6 +790,7 @@ API_WRITES_SENT = {
     ("POST", "/api/v1/finance/credit-notes/{number}/confirm"),
     ("POST", "/api/v1/finance/chases"),
     ("POST", "/api/v1/reports/regions"),
+    ("POST", "/api/v1/aftersales/complaints/{number}/credit-note"),
 }
 
 
@@ -931,6 +935,11 @@ def crawl_api(http: Http, token: str, s: Seeded, found: Findings) -> set[tuple[s
             seen.add(("POST", path))
             status, kind, text = http.call("POST", path, token, sent)
             found.check(f"POST {path}", text, kind)
+    for number in s.complaints:  # a credit note settling a complaint, refused without prices
+        seen.add(("POST", "/api/v1/aftersales/complaints/{number}/credit-note"))
+        url = f"/api/v1/aftersales/complaints/{number}/credit-note"
+        status, kind, text = http.call("POST", url, token, {"amount": TOO_MUCH, "reason": "x"})
+        found.check(f"POST {url}", text, kind)
     seen.add(("POST", "/api/v1/finance/credit-notes/{number}/confirm"))
     status, kind, text = http.call("POST", "/api/v1/finance/credit-notes/CN-X/confirm", token, {})
     found.check("POST /api/v1/finance/credit-notes/CN-X/confirm", text, kind)
