@@ -285,9 +285,22 @@ def campaign_out(c: Campaign) -> dict[str, Any]:
     }
 
 
-@router.get("/campaigns", response={200: list[CampaignOut], **errors()})
-def list_campaigns(request: HttpRequest, limit: int = Query(100, ge=1, le=500)):
-    return [campaign_out(c) for c in selectors.campaigns(caller(request))[:limit]]
+class CampaignPage(Schema):
+    items: list[CampaignOut]
+    next_cursor: str | None
+
+
+@router.get("/campaigns", response={200: CampaignPage, **errors()})
+def list_campaigns(
+    request: HttpRequest,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """Campaigns, newest first. Pass `after` = `next_cursor` for the next page."""
+    rows, cursor = page_by_key(
+        selectors.campaigns(caller(request)), key="-id", after=after, limit=limit
+    )
+    return {"items": [campaign_out(c) for c in rows], "next_cursor": cursor}
 
 
 @router.post("/campaigns", response={201: CampaignOut, **errors(403, 409)})
@@ -335,6 +348,7 @@ class ComplaintOut(Schema):
     decided_at: datetime | None
     reject_reason: str
     closed_at: datetime | None
+    counting_error: int | None  # the id in loading's counting-error register
     resolutions: list[ResolutionOut]
 
 
@@ -377,6 +391,7 @@ def complaint_out(c: Complaint, actor: Any, resolutions: list[Resolution]) -> di
         "decided_at": c.decided_at,
         "reject_reason": redact_text(c.reject_reason, actor),
         "closed_at": c.closed_at,
+        "counting_error": c.counting_error_id,
         "resolutions": [resolution_out(r) for r in resolutions],
     }
 
@@ -506,6 +521,14 @@ class CreditResolutionIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class CountErrorIn(Schema):
+    plan: str = Field(min_length=1, max_length=20)
+    person: str = Field(min_length=1, max_length=150)
+    expected: int = Field(ge=0, le=10_000_000)
+    actual: int = Field(ge=0, le=10_000_000)
+    note: str = Field("", max_length=400)
+
+
 class ExchangeStepIn(Schema):
     step: Literal[*ExchangeStep.values]  # type: ignore[valid-type]
     on: date | None = None
@@ -556,6 +579,16 @@ def resolve_by_credit_note(request: HttpRequest, number: str, data: CreditResolu
     """A credit note (贷项通知单) for a confirmed complaint, issued once per complaint; the
     resolution closes once finance confirms it. For those who issue credit notes."""
     services.resolve_by_credit_note(actor=caller(request), number=number, **data.dict())
+    return Status(201, _complaint(request, number))
+
+
+@router.post(
+    "/complaints/{number}/counting-error", response={201: ComplaintOut, **errors(403, 404, 409)}
+)
+def record_count_error(request: HttpRequest, number: str, data: CountErrorIn):
+    """A count complaint found by the customer goes into loading's counting-error register
+    against the person who counted (the plan must have loaded the complaint's order)."""
+    services.record_count_error(actor=caller(request), number=number, **data.dict())
     return Status(201, _complaint(request, number))
 
 

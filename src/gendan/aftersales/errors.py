@@ -16,3 +16,6 @@ class Code:
     RESOLUTION_OPEN_ORDER = "aftersales_replacement_not_delivered"
     COMPLAINT_OPEN_RESOLUTIONS = "aftersales_open_resolutions"
     CREDIT_NOTE_UNCONFIRMED = "aftersales_credit_note_unconfirmed"
+    NOT_A_COUNT_COMPLAINT = "aftersales_not_a_count_complaint"
+    COUNT_ALREADY_RECORDED = "aftersales_count_already_recorded"
+    PLAN_NOT_OF_ORDER = "aftersales_plan_not_of_the_order"

@@ -186,6 +186,14 @@ class Complaint(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reject_reason = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # a count complaint (数量不符) found by the customer: the error it put in loading's register
+    counting_error = models.OneToOneField(
+        "loading.CountingError",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaint",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -35,6 +35,7 @@ COMPLAINT_DECIDED = "aftersales.complaint_decided"
 RESOLUTION_OPENED = "aftersales.resolution_opened"
 RESOLUTION_STEP = "aftersales.resolution_step"
 COMPLAINT_CLOSED = "aftersales.complaint_closed"
+COUNT_ERROR_RECORDED = "aftersales.count_error_recorded"
 TEAM_ASSIGNED = "aftersales.team_assigned"
 
 
@@ -89,6 +90,11 @@ def register() -> None:
     kind(code=COMPLAINT_LOGGED, label=_("Complaint logged"), app="aftersales")
     kind(code=COMPLAINT_DECIDED, label=_("Complaint confirmed or rejected"), app="aftersales")
     kind(code=RESOLUTION_OPENED, label=_("Complaint resolution opened"), app="aftersales")
+    kind(
+        code=COUNT_ERROR_RECORDED,
+        label=_("Count complaint recorded as a counting error"),
+        app="aftersales",
+    )
     kind(code=RESOLUTION_STEP, label=_("Complaint resolution step"), app="aftersales")
     kind(code=COMPLAINT_CLOSED, label=_("Complaint closed"), app="aftersales")
     kind(code=TEAM_ASSIGNED, label=_("Salesperson assigned to a sales manager"), app="aftersales")

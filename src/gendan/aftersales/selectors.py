@@ -81,10 +81,29 @@ def complaints(actor: Any) -> QuerySet[Complaint]:
 
 
 def get_complaint_for(actor: Any, number: str) -> Complaint:
-    found = complaints(actor).filter(number=number).first()
+    found = (
+        complaints(actor)
+        .select_related("counting_error__plan", "counting_error__person")
+        .filter(number=number)
+        .first()
+    )
     if found is None:
         raise not_found("complaint")
     return found
+
+
+def loading_plans_of(complaint: Complaint) -> list[str]:
+    """The loading plans that loaded the complaint's order (a count complaint's candidates)."""
+    if complaint.order_id is None:
+        return []
+    from gendan.loading.models import LoadingPlan
+
+    return list(
+        LoadingPlan.objects.filter(items__order_id=complaint.order_id)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .distinct()
+    )
 
 
 def resolutions_of(complaint: Complaint) -> list[Resolution]:

@@ -43,6 +43,9 @@ from gendan.errors import DomainError, Kind, Reason, invalid, not_found, refused
 from gendan.finance.models import CreditNoteStatus
 from gendan.finance.permissions import ISSUE_CREDIT_NOTE
 from gendan.finance.services import issue_credit_note
+from gendan.loading.models import ErrorSource
+from gendan.loading.permissions import LoadingPerm
+from gendan.loading.services.counting_errors import record_counting_error
 from gendan.notifications.services import notify
 from gendan.numbering.services import next_number
 from gendan.orders import services as order_services
@@ -815,6 +818,68 @@ def resolve_by_credit_note(
             due_on=due.isoformat(),
         )
     return resolution
+
+
+@verb(LoadingPerm.RECORD_COUNTING_ERROR)
+def record_count_error(
+    *,
+    actor: Any,
+    number: str,
+    plan: str,
+    person: str,
+    expected: int,
+    actual: int,
+    note: str = "",
+) -> Complaint:
+    """A count complaint (数量不符) the customer found: the counting error goes into loading's
+    register against the person who counted the container (the configured penalty, the
+    source's 200-yuan rule), as found on the customer's receipt, and the complaint keeps the
+    link. The plan must be one that loaded the complaint's order; once per complaint."""
+    complaint = selectors.get_complaint_for(actor, number)
+    if complaint.kind != ComplaintKind.COUNT:
+        raise DomainError(
+            Code.NOT_A_COUNT_COMPLAINT,
+            gettext("Only a count complaint goes to the counting-error register."),
+            kind=Kind.REFUSED,
+        )
+    if complaint.counting_error_id:
+        raise DomainError(
+            Code.COUNT_ALREADY_RECORDED,
+            gettext("The counting error of this complaint is recorded already."),
+            kind=Kind.REFUSED,
+        )
+    if complaint.order_id is None or plan not in selectors.loading_plans_of(complaint):
+        raise invalid(
+            Code.PLAN_NOT_OF_ORDER,
+            gettext("Loading plan %(plan)s did not load this complaint's order.") % {"plan": plan},
+            field="plan",
+        )
+    error = record_counting_error(
+        actor=actor,
+        plan=plan,
+        person=person,
+        expected=expected,
+        actual=actual,
+        source=ErrorSource.CUSTOMER_RECEIPT,
+        product=complaint.product.code if complaint.product else None,
+        note=(
+            gettext("Complaint %(n)s.") % {"n": complaint.number} + " " + _text(note, 400)
+        ).strip(),
+    )
+    with transaction.atomic(durable=True):
+        complaint = _complaint_for_update(actor, number)
+        complaint.counting_error = error
+        _save(complaint, actor)
+        _complaint_event(
+            complaint,
+            actor,
+            p.COUNT_ERROR_RECORDED,
+            plan=plan,
+            person=person,
+            expected=expected,
+            actual=actual,
+        )
+    return complaint
 
 
 EXCHANGE_ORDER = list(ExchangeStep.values)

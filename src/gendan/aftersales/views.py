@@ -32,6 +32,7 @@ from gendan.attachments.selectors import files_of
 from gendan.catalog.models import Product
 from gendan.errors import DomainError
 from gendan.finance.permissions import ISSUE_CREDIT_NOTE
+from gendan.loading.permissions import LoadingPerm
 from gendan.parties.models import Channel, Customer
 from gendan.parties.selectors import visible_customers
 
@@ -367,6 +368,15 @@ COMPLAINT_STEPS = {
         owner=r.POST.get("owner", ""),
         note=r.POST.get("note", ""),
     ),
+    "count_error": lambda r, n: services.record_count_error(
+        actor=r.user,
+        number=n,
+        plan=r.POST.get("plan", ""),
+        person=r.POST.get("person", "").strip(),
+        expected=_int(r.POST.get("expected")),
+        actual=_int(r.POST.get("actual")),
+        note=r.POST.get("note", ""),
+    ),
     "close_resolution": lambda r, n: services.close_resolution(
         actor=r.user, resolution=_int(r.POST.get("resolution"))
     ),
@@ -423,6 +433,11 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
         "may_decide": may_decide and complaint.status == "logged",
         "may_resolve": user.can(p.RESOLVE_COMPLAINT),
         "may_credit": user.can(ISSUE_CREDIT_NOTE) and user.can(Perm.VIEW_PRICES),
+        "count_plans": selectors.loading_plans_of(complaint)
+        if complaint.kind == "count"
+        and not complaint.counting_error_id
+        and user.can(LoadingPerm.RECORD_COUNTING_ERROR)
+        else [],
         "may_attach": user.can("attach_files"),
         "show_prices": user.can(Perm.VIEW_PRICES),
         "accept": filetypes.accept_attribute(attachments.allowed_kinds()),

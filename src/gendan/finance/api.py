@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from gendan.apiconventions import caller, errors
+from gendan.apiconventions import caller, errors, page_by_key
 from gendan.errors import invalid
 from gendan.finance import permissions as p
 from gendan.finance import selectors, services, statements
@@ -261,12 +261,30 @@ def _note(n: CreditNote) -> dict:
     }
 
 
-@router.get("/credit-notes", response={200: list[CreditNoteOut], **errors(403)})
-def list_credit_notes(request: HttpRequest):
-    """The latest 200 credit notes of the customers the caller sees."""
+class CreditNotePage(Schema):
+    items: list[CreditNoteOut]
+    next_cursor: str | None
+
+
+@router.get("/credit-notes", response={200: CreditNotePage, **errors(403)})
+def list_credit_notes(
+    request: HttpRequest,
+    status: str | None = Query(None, max_length=10),
+    customer: str | None = Query(None, max_length=30),
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(100, ge=1, le=500),
+):
+    """Credit notes of the customers the caller sees, newest first. Pass `after` =
+    `next_cursor` for the next page."""
     actor = caller(request)
     p.require_money(actor, p.VIEW_RECEIVABLES)
-    return [_note(n) for n in selectors.visible_credit_notes(actor)[:200]]
+    qs = selectors.visible_credit_notes(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if customer:
+        qs = qs.filter(customer__code=customer)
+    rows, cursor = page_by_key(qs, key="-id", after=after, limit=limit)
+    return {"items": [_note(n) for n in rows], "next_cursor": cursor}
 
 
 @router.post("/credit-notes", response={201: CreditNoteOut, **errors(403, 404, 409)})

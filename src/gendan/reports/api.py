@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Query, Router, Schema, Status
 
-from gendan.apiconventions import caller, errors
+from gendan.apiconventions import caller, errors, page_by_key
 from gendan.errors import not_found
 from gendan.reports import pages, registry, selectors, services
 from gendan.reports import permissions as p
@@ -154,15 +154,34 @@ class SalesDailyReportOut(DailyReportSummaryOut):
     data: dict[str, Any]
 
 
-@router.get("/daily", response={200: list[DailyReportSummaryOut], **errors(403)})
-def list_daily_reports(request: HttpRequest):
-    """The latest kept daily reports (60) of the caller's regions."""
+class DailyReportPage(Schema):
+    items: list[DailyReportSummaryOut]
+    next_cursor: str | None
+
+
+@router.get("/daily", response={200: DailyReportPage, **errors(403)})
+def list_daily_reports(
+    request: HttpRequest,
+    after: int | None = Query(None, ge=1, description="`next_cursor` of the page before"),
+    limit: int = Query(60, ge=1, le=500),
+):
+    """The kept daily reports of the caller's regions, the last produced first. Pass `after` =
+    `next_cursor` for the next page."""
     actor = caller(request)
     p.require(actor, p.VIEW_SALES_REPORTS)
-    return [
-        {"day": r.day, "region": r.region, "produced_at": r.produced_at, "mailed_to": r.mailed_to}
-        for r in selectors.kept_reports(actor)
-    ]
+    rows, cursor = page_by_key(selectors.kept(actor), key="-id", after=after, limit=limit)
+    return {
+        "items": [
+            {
+                "day": r.day,
+                "region": r.region,
+                "produced_at": r.produced_at,
+                "mailed_to": r.mailed_to,
+            }
+            for r in rows
+        ],
+        "next_cursor": cursor,
+    }
 
 
 class RegionIn(Schema):

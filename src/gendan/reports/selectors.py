@@ -540,12 +540,18 @@ def reports_of(actor: Any, day: date) -> list[Any]:
     return list(DailyReport.objects.filter(day=day, region__in=regions).order_by("region"))
 
 
-def kept_reports(actor: Any, *, limit: int = 60) -> list[Any]:
-    """The latest kept daily reports of the actor's regions (or all, for those who see all)."""
+def kept(actor: Any) -> QuerySet[Any]:
+    """The kept daily reports of the actor's regions (or all, for those who see all), without
+    their data."""
     from gendan.accounts.permissions import Perm
     from gendan.reports.models import DailyReport
 
     qs = DailyReport.objects.defer("data")
     if not actor.can(Perm.VIEW_ALL):
         qs = qs.filter(region__in=regions_of(actor))
-    return list(qs.order_by("-day", "region")[:limit])
+    return qs
+
+
+def kept_reports(actor: Any, *, limit: int = 60) -> list[Any]:
+    """The latest kept daily reports of the actor's regions, by day."""
+    return list(kept(actor).order_by("-day", "region")[:limit])

@@ -158,6 +158,18 @@ def test_the_api_answers_aging_ledger_and_credit_notes(client, world, aged):
     number = made.json()["number"]
     confirmed = c.post(f"/api/v1/finance/credit-notes/{number}/confirm")
     assert confirmed.json()["status"] == "confirmed"
+    for ref in ("R2", "R3"):
+        c.post(
+            "/api/v1/finance/credit-notes",
+            {"customer": "STORE01", "amount": "5.00", "reason": "y", "source_ref": ref},
+            content_type="application/json",
+        )
+    first = c.get("/api/v1/finance/credit-notes?limit=2").json()
+    assert len(first["items"]) == 2 and first["items"][0]["number"] != number
+    rest = c.get(f"/api/v1/finance/credit-notes?limit=2&after={first['next_cursor']}").json()
+    assert [n["number"] for n in rest["items"]] == [number] and rest["next_cursor"] is None
+    issued = c.get("/api/v1/finance/credit-notes?status=issued").json()["items"]
+    assert len(issued) == 2
     bad = c.get(f"/api/v1/finance/customers/STORE01/ledger?since={days_ago(0)}&until={days_ago(5)}")
     assert (bad.status_code, bad.json()["code"]) == (422, "finance_bad_date_range")
     blind = as_user(client, world, "production").get("/api/v1/finance/aging")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -57,6 +58,22 @@ from gendan.timeline.services import record
 
 #: the weeks a run plans ahead (the page shows one week at a time)
 WEEKS = 8
+
+#: Who knows when a notice line's materials are in hand (purchasing registers itself in its
+#: ``ready()``; production does not import it): each maps notice-line ids to the day the last
+#: short material is expected, or None when one is not on order. A line none of them names has
+#: its materials; a line waits for the latest day any of them gives.
+MaterialReady = Callable[[list[int]], dict[int, date | None]]
+MATERIAL_READY: list[MaterialReady] = []
+
+
+def material_ready(notice_lines: list[int]) -> dict[int, date | None]:
+    found: dict[int, date | None] = {}
+    for provider in MATERIAL_READY:
+        for line, day in provider(notice_lines).items():
+            known = found.get(line, date.min)
+            found[line] = None if day is None or known is None else max(day, known)
+    return found
 
 
 def week_of(day: date) -> date:
@@ -180,6 +197,19 @@ def read_problem(week: date, *, today: date | None = None, weeks: int = WEEKS) -
                 "steps": snap_steps,
             }
         )
+    # a line whose material is expected after its release starts when the material is in hand;
+    # one whose material is not on order at all keeps its release day and is said so (the
+    # merchandiser's Today shows it short: no date can be planned for what nobody ordered)
+    materials = material_ready([int(w["id"]) for w in work_orders]) if work_orders else {}
+    for w in work_orders:
+        line = int(w["id"])
+        if line not in materials:
+            continue
+        day = materials[line]
+        if day is None:
+            w["material"] = "not_on_order"
+        elif day > date.fromisoformat(w["ready"]):
+            w["ready"], w["material"] = day.isoformat(), "expected"
     return {
         "start": start.isoformat(),
         "weeks": weeks,

@@ -91,6 +91,29 @@ def test_the_generated_schedule_is_valid_by_the_engines_checker(
     assert Event.objects.filter(kind="production.schedule_generated").count() == 1
 
 
+def test_a_line_waits_for_the_day_its_material_is_expected(
+    planner, released, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The material-ready date (purchasing's, through ``MATERIAL_READY``) holds the start of
+    the line's first step; a material not on order keeps the release day and is said so."""
+    cut, *_ = work_orders(released)
+    expected = NEXT_WEEK + timedelta(days=2)  # a Wednesday
+    monkeypatch.setattr(
+        service, "MATERIAL_READY", [lambda lines: {line: expected for line in lines}]
+    )
+    run = generate(planner, django_capture_on_commit_callbacks)
+    (wo,) = run.problem["work_orders"]
+    assert (wo["ready"], wo["material"]) == (expected.isoformat(), "expected")
+    problem = service.to_problem(run.problem)
+    assert validate(problem, service.schedule_of(run, problem)) == []
+    first_cut = ScheduleBlock.objects.filter(run=run, work_order=cut).order_by("day").first()
+    assert first_cut.day >= expected
+    monkeypatch.setattr(service, "MATERIAL_READY", [lambda lines: dict.fromkeys(lines)])
+    snap = service.read_problem(NEXT_WEEK)
+    assert snap["work_orders"][0]["material"] == "not_on_order"
+    assert date.fromisoformat(snap["work_orders"][0]["ready"]) < expected
+
+
 def test_remaining_quantities_are_scheduled_with_the_rate_of_each_step(
     planner, released, django_capture_on_commit_callbacks
 ):

@@ -325,3 +325,24 @@ def test_the_plan_turns_into_one_purchase_order_per_supplier(world, need):
         for r in g.rows
     ]
     assert left == ["LBL-01"]
+
+
+def test_the_schedule_reads_when_a_notice_line_s_material_is_expected(world, need):
+    from gendan.production.services import schedule
+
+    _, nl = need
+    today = timezone.localdate()
+    assert selectors.notice_lines_ready in schedule.MATERIAL_READY  # registered at start-up
+    assert schedule.material_ready([nl.pk]) == {nl.pk: None}  # short and nothing on order
+    for material, qty in (("BAG-W", 1000), ("LBL-01", 1020), ("RAW-NW", Decimal("20.6"))):
+        line = _line(world, nl, material, qty)
+        _confirm(world, line)
+        services.record_receipt(line=line.pk, quantity=qty, actor=world.users["purchaser"])
+    services.confirm_carton_spec(product="BC-101", actor=world.users["sales"])
+    cartons = _line(world, nl, "CTN-B", 50)
+    later = today + timedelta(days=10)
+    services.amend_line(line=cartons.pk, promised_on=later, actor=world.users["purchaser"])
+    _confirm(world, cartons)
+    assert schedule.material_ready([nl.pk]) == {nl.pk: later}
+    services.record_receipt(line=cartons.pk, quantity=50, actor=world.users["purchaser"])
+    assert schedule.material_ready([nl.pk]) == {}  # in hand: no constraint

@@ -753,7 +753,7 @@ API_WRITES_NOT_SENT = {
     ("POST", "/api/v1/aftersales/complaints"): "answers as GET /aftersales/complaints/{number}",
     **{
         ("POST", f"/api/v1/aftersales/complaints/{{number}}/{step}"): "as POST /complaints"
-        for step in ("confirm", "reject", "replacement", "exchange", "close")
+        for step in ("confirm", "reject", "replacement", "exchange", "counting-error", "close")
     },
     ("POST", "/api/v1/aftersales/resolutions/{resolution_id}/exchange-step"): "dates",
     ("POST", "/api/v1/aftersales/resolutions/{resolution_id}/close"): "dates",
