@@ -202,10 +202,10 @@ def read_problem(week: date, *, today: date | None = None, weeks: int = WEEKS) -
     # merchandiser's Today shows it short: no date can be planned for what nobody ordered)
     materials = material_ready([int(w["id"]) for w in work_orders]) if work_orders else {}
     for w in work_orders:
-        line = int(w["id"])
-        if line not in materials:
+        key = int(w["id"])
+        if key not in materials:
             continue
-        day = materials[line]
+        day = materials[key]
         if day is None:
             w["material"] = "not_on_order"
         elif day > date.fromisoformat(w["ready"]):
