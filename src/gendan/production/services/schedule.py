@@ -205,11 +205,11 @@ def read_problem(week: date, *, today: date | None = None, weeks: int = WEEKS) -
         key = int(w["id"])
         if key not in materials:
             continue
-        day = materials[key]
-        if day is None:
+        expected = materials[key]
+        if expected is None:
             w["material"] = "not_on_order"
-        elif day > date.fromisoformat(w["ready"]):
-            w["ready"], w["material"] = day.isoformat(), "expected"
+        elif expected > date.fromisoformat(w["ready"]):
+            w["ready"], w["material"] = expected.isoformat(), "expected"
     return {
         "start": start.isoformat(),
         "weeks": weeks,
