@@ -1,0 +1,12 @@
+"""The pages of prospects and stock offers (mounted by web/urls.py under the `web` namespace)."""
+
+from django.urls import path
+
+from gendan.prospects import views
+
+urlpatterns = [
+    path("prospects/", views.prospect_list, name="prospects"),
+    path("prospects/offers/", views.stock_offers, name="stock_offers"),
+    path("prospects/offers/<str:number>/", views.offer_link, name="stock_offer_link"),
+    path("prospects/<str:number>/", views.prospect_detail, name="prospect"),
+]
