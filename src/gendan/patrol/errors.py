@@ -9,4 +9,3 @@ class Code:
     NO_ACTION = "patrol_no_action_taken"
     NO_REPORT = "patrol_no_daily_report"
     NOT_SHORT = "patrol_report_not_short"
-    OTHER_REASON = "patrol_report_has_other_reason"

@@ -173,8 +173,8 @@ def close_exception(*, actor: Any, number: str, action_taken: str = "") -> Produ
 def make_slip_reason(*, actor: Any, number: str) -> ProductionException:
     """The exception explains its work order's report of its day: the report's slip reason is
     set through production's correction (who may report production may do it; the report keeps
-    its history there) and the exception is linked to the report. Refused when the day has no
-    report, was not short, or already has another reason."""
+    the reason it gave before in its history) and the exception is linked to the report.
+    Refused when the day has no report or met its plan."""
     from gendan.production.services.reports import correct_report
 
     exc = selectors.get_exception_for(actor, number)
@@ -194,12 +194,7 @@ def make_slip_reason(*, actor: Any, number: str) -> ProductionException:
             Code.NOT_SHORT, gettext("That day's report met its plan."), kind=Kind.REFUSED
         )
     reason = SLIP_OF_KIND[ExceptionKind(exc.kind)]
-    if report.slip_reason and report.slip_reason != reason:
-        raise DomainError(
-            Code.OTHER_REASON,
-            gettext("That day's report already gives another slip reason."),
-            kind=Kind.REFUSED,
-        )
+    before = report.slip_reason
     note = report.note if exc.number in report.note else f"{report.note} {exc.number}".strip()
     correct_report(
         actor=actor,
@@ -216,7 +211,7 @@ def make_slip_reason(*, actor: Any, number: str) -> ProductionException:
         exc = ProductionException.objects.select_for_update().get(pk=exc.pk)
         exc.daily_report = report
         _save(exc, actor)
-        _event(exc, actor, p.SLIP_LINKED, report=report.pk, reason=str(reason))
+        _event(exc, actor, p.SLIP_LINKED, report=report.pk, reason=str(reason), before=before)
     return exc
 
 
