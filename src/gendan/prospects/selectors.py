@@ -14,12 +14,15 @@ from gendan.accounts.permissions import Perm
 from gendan.catalog.models import Product
 from gendan.errors import not_found
 from gendan.inventory.models import StockLevel
+from gendan.orders.workflow import Status
 from gendan.parties.models import Channel, Customer
 from gendan.parties.selectors import visible_customers
 from gendan.prospects.models import Prospect, StockOffer
 
 #: who a stock offer is for (零散客户 and the stores)
 OFFER_CHANNELS = (Channel.SCATTERED, Channel.STORE)
+#: an order that says the customer bought the product: signed, not cancelled
+BOUGHT = frozenset(Status.values) - {Status.DRAFT, Status.SUBMITTED, Status.CANCELLED}
 STALE_ROWS = 200
 
 
@@ -63,7 +66,7 @@ class StaleStock:
 def stale_stock(actor: Any, *, days: int, today: date | None = None) -> list[StaleStock]:
     """Finished goods not reserved (on hand above reserved) and not received for ``days`` days,
     each with the scattered and store customers the actor sees who bought the product before
-    (two queries)."""
+    (on an order signed and not cancelled; two queries)."""
     today = today or timezone.localdate()
     cutoff = timezone.now() - timedelta(days=days)
     levels = list(
@@ -79,7 +82,11 @@ def stale_stock(actor: Any, *, days: int, today: date | None = None) -> list[Sta
     buyers: dict[int, list[Customer]] = {}
     pairs = (
         visible_customers(actor)
-        .filter(channel__in=OFFER_CHANNELS, orders__lines__product_id__in=ids)
+        .filter(
+            channel__in=OFFER_CHANNELS,
+            orders__lines__product_id__in=ids,
+            orders__status__in=BOUGHT,
+        )
         .annotate(product_id=F("orders__lines__product_id"))
         .order_by("code")
         .distinct()

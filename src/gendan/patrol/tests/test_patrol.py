@@ -99,7 +99,7 @@ def test_an_exception_becomes_the_slip_reason_of_the_days_report(world, floor):
 
 
 def test_pages_api_report_and_query_counts(client, world, floor):
-    cut, asm, _pack = work_orders(floor)
+    _cut, asm, _pack = work_orders(floor)
     merch = world.users["merch"]
     client.force_login(world.users["production"])
     page = client.post(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gendan.errors import DomainError, Kind
 from gendan.inventory.models import StockLevel, StockMove
+from gendan.orders.workflow import Status
 from gendan.outbox.models import MailMessage
 from gendan.parties.models import Channel, Communication, Customer
 from gendan.prospects import selectors, services
@@ -82,17 +83,9 @@ def scattered(world):
         salesperson=world.users["sales"],
     )
     customer.contacts.create(name="张三", email="zhang@scattered.example")
-    world.order(customer="STORE01", lines=[("BC-101", 10, "12.50")])
-    from gendan.orders import services as order_services
-    from gendan.orders.entry import LineInput
-
-    order_services.create_order(
-        actor=world.users["merch"],
-        customer="SC01",
-        contract_date=timezone.localdate(),
-        delivery_date=timezone.localdate() + timedelta(days=10),
-        lines=[LineInput(product="BC-101", quantity=5, unit_price=12)],
-    )
+    world.order(customer="STORE01", lines=[("BC-101", 10, "12.50")], to=Status.SIGNED)
+    world.order(customer="STORE01", lines=[("BC-202", 10, "12.50")])  # a draft: not bought
+    world.order(customer="SC01", lines=[("BC-101", 5, "12")], to=Status.SIGNED)
     stock = StockLevel.objects.filter(product__code="BC-101").first()
     StockMove.objects.create(
         stock=stock,
@@ -108,6 +101,7 @@ def test_stock_offers_to_scattered_customers_and_the_order_that_followed(world, 
     merch = world.users["merch"]
     stale = {s.product.code: s for s in selectors.stale_stock(merch, days=60)}
     assert [c.code for c in stale["BC-101"].buyers] == ["SC01", "STORE01"]
+    assert [c.code for c in stale["BC-202"].buyers] == []
     assert stale["BC-101"].age_days == 90
     assert "BC-101" not in {s.product.code for s in selectors.stale_stock(merch, days=120)}
     with pytest.raises(DomainError) as export:
