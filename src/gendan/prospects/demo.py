@@ -1,5 +1,5 @@
 """The demo's prospects and stock offers: two prospects of 王业务 (one new, one quoted: the walk
-takes one to won), a scattered customer (零散客户) who bought the portable wipes before, and the
+takes one to won), a scattered customer (零散客户) who bought the oak dining table before, and the
 stock offer page's rows (the demo's stock has no receipt: it waited longer than any N)."""
 
 from __future__ import annotations
@@ -99,20 +99,29 @@ def seed_prospects(users: dict[str, Any]) -> None:
         contract_date=today - timedelta(days=120),
         delivery_date=today - timedelta(days=100),
         lines=[
-            LineInput(product="BC-102", quantity=200, unit_price=Decimal("6.50")),
+            LineInput(product="FN-102", quantity=4, unit_price=Decimal("980")),
         ],
     )
     from gendan.demodata import drive
 
     drive(bought.number, Status.SIGNED, users, cod=False)
-    # 300 cartons of the portable wipes left over in the warehouse (no receipt on record: they
-    # waited longer than any N days)
+    # 30 oak dining tables left over from a cancelled order, counted into the warehouse four
+    # months ago (the demo's other stock was all made today, so it is not "old")
     from gendan.catalog.models import Product
-    from gendan.inventory.models import StockLevel
+    from gendan.inventory.models import MoveReason, StockLevel, StockMove
     from gendan.inventory.services import default_warehouse
 
-    StockLevel.objects.get_or_create(
-        product=Product.objects.get(code="BC-102"),
-        warehouse=default_warehouse(),
-        defaults={"on_hand": 300},
+    level, made = StockLevel.objects.get_or_create(
+        product=Product.objects.get(code="FN-102"), warehouse=default_warehouse()
     )
+    if made or level.on_hand == level.reserved:
+        level.on_hand += 30
+        level.save(update_fields=["on_hand"])
+        StockMove.objects.create(
+            stock=level,
+            quantity=30,
+            reason=MoveReason.ADJUSTMENT,
+            note="退单余货入库",
+            actor=users["warehouse"],
+            at=timezone.now() - timedelta(days=120),
+        )
