@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from gendan import prices
 from gendan.accounts.permissions import Perm
+from gendan.contracts import excel, selectors, services
 from gendan.contracts import permissions as p
-from gendan.contracts import selectors, services
 from gendan.contracts.models import SalesContract
 from gendan.errors import DomainError
 from gendan.exports.models import ExportFormat, ExportKind
@@ -85,6 +85,18 @@ def contracts(request: HttpRequest) -> HttpResponse:
         else [],
     }
     return render(request, "contracts/contracts.html", context)
+
+
+@login_required
+def contracts_xlsx(request: HttpRequest) -> HttpResponse:
+    _may(request.user, p.ISSUE)
+    rows = list(selectors.contracts(request.user).order_by("-id")[: excel.MAX_ROWS])
+    response = HttpResponse(
+        excel.export_contracts(rows, actor=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="sales-contracts.xlsx"'
+    return response
 
 
 @login_required

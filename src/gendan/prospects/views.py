@@ -18,8 +18,8 @@ from gendan import prices
 from gendan.catalog.models import Product
 from gendan.errors import DomainError
 from gendan.parties.models import Channel, CommunicationKind
+from gendan.prospects import excel, selectors, services
 from gendan.prospects import permissions as p
-from gendan.prospects import selectors, services
 from gendan.prospects.models import NEXT, WINNABLE, ProspectSource, ProspectStatus
 
 PAGE = 50
@@ -36,6 +36,29 @@ def _int(raw: str | None, default: int = 0) -> int:
         return int((raw or "").strip() or default)
     except ValueError:
         return -1
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def prospects_xlsx(request: HttpRequest) -> HttpResponse:
+    _may(request.user, p.MANAGE_PROSPECTS)
+    rows = list(selectors.prospects(request.user).order_by("-id")[: excel.MAX_ROWS])
+    return _xlsx(excel.export_prospects(rows, actor=request.user), "prospects.xlsx")
+
+
+@login_required
+def offers_xlsx(request: HttpRequest) -> HttpResponse:
+    _may(request.user, p.OFFER_STOCK)
+    rows = list(selectors.offers(request.user).order_by("-id")[: excel.MAX_ROWS])
+    return _xlsx(excel.export_offers(rows, actor=request.user), "stock-offers.xlsx")
 
 
 @login_required

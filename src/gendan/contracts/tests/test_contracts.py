@@ -113,8 +113,13 @@ def test_pages_pdf_and_api(client, world):
         lines=[("BC-101", 10, "1.00")] * 1 + [("BC-202", 5, "2.00")] * 1, to=Status.SIGNED
     )
     c_small = services.issue_contract(actor=merch, order=small.number)
-    c_big = services.issue_contract(actor=merch, order=big.number)
     client.force_login(merch)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/contracts/")
+    c_big = services.issue_contract(actor=merch, order=big.number)
+    with CaptureQueriesContext(connection) as two:
+        client.get("/contracts/")
+    assert len(one.captured_queries) == len(two.captured_queries)
     cockpit = client.get(f"/orders/{small.number}/")
     assert c_small.number in cockpit.content.decode()
     assert _page_queries(client, c_small.number) == _page_queries(client, c_big.number)
@@ -122,6 +127,7 @@ def test_pages_pdf_and_api(client, world):
     assert "产品销售合同" in page and "SALES CONTRACT" in page
     listing = client.get("/contracts/")
     assert listing.status_code == 200 and c_big.number in listing.content.decode()
+    assert client.get("/contracts/contracts.xlsx").content[:2] == b"PK"
     pdf = client.get(f"/contracts/{c_small.number}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # the countersigned copy from the page

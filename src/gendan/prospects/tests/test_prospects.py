@@ -203,3 +203,6 @@ def test_pages_api_and_query_counts(client, world, scattered):
     stale = client.get("/api/v1/prospects/stock?days=60").json()
     assert any(r["product"] == "BC-101" and "SC01" in r["buyers"] for r in stale)
     assert client.get("/api/v1/prospects/hit-rate").json()[0]["sent"] == 6
+    assert client.get("/prospects/offers.xlsx").status_code == 200
+    client.force_login(sales)
+    assert client.get("/prospects/prospects.xlsx").content[:2] == b"PK"
