@@ -71,7 +71,7 @@ class ExceptionIn(Schema):
     due_on: date | None = None
 
 
-class ActionIn(Schema):
+class ExceptionActionIn(Schema):
     action_taken: str = Field("", max_length=2000)
 
 
@@ -115,13 +115,13 @@ def add_photo(request: HttpRequest, number: str, file: File[UploadedFile]):
 
 
 @router.post("/exceptions/{number}/action", response={200: ExceptionOut, **errors(403, 404, 409)})
-def record_action(request: HttpRequest, number: str, data: ActionIn):
+def record_action(request: HttpRequest, number: str, data: ExceptionActionIn):
     services.record_action(actor=caller(request), number=number, action_taken=data.action_taken)
     return _one(request, number)
 
 
 @router.post("/exceptions/{number}/close", response={200: ExceptionOut, **errors(403, 404, 409)})
-def close_exception(request: HttpRequest, number: str, data: ActionIn):
+def close_exception(request: HttpRequest, number: str, data: ExceptionActionIn):
     services.close_exception(actor=caller(request), number=number, action_taken=data.action_taken)
     return _one(request, number)
 
