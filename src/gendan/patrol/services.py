@@ -9,13 +9,16 @@ from datetime import date
 from typing import IO, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 
 from gendan.accounts.guards import verb
 from gendan.accounts.models import User
 from gendan.attachments.services import store_attachment
 from gendan.errors import DomainError, Kind, invalid
+from gendan.notifications.services import notify
 from gendan.numbering.services import next_number
 from gendan.orders.selectors import visible_orders
 from gendan.patrol import permissions as p
@@ -121,6 +124,14 @@ def raise_exception(
         )
         _save(exc, actor)
         _event(exc, actor, p.RAISED, line=found_line.code if found_line else "")
+        if who is not None:  # who must act is told in the app (not when they raised it)
+            notify(
+                users=[who],
+                kind=p.RAISED,
+                text=format_lazy("{}: {} ({})", exc.number, exc.get_kind_display(), text[:80]),
+                url=reverse("web:patrol_exception", args=[exc.number]),
+                actor=actor,
+            )
     if photo is not None:
         store_attachment(actor=actor, model=MODEL, key=exc.number, file=photo)
     return exc

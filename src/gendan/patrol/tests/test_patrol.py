@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from gendan.errors import DomainError, Kind
+from gendan.notifications.models import Notification
 from gendan.patrol import services
 from gendan.patrol.contributions import open_exceptions_section
 from gendan.patrol.models import ExceptionStatus, ProductionException
@@ -58,6 +59,8 @@ def test_raised_from_the_floor_with_a_photo_and_on_the_merchandisers_today(world
     )
     assert (exc.order, exc.line.code, exc.assignee) == (floor, "CUT-1", floor.merchandiser)
     assert Event.objects.filter(kind="patrol.raised", order=floor).count() == 1
+    told = Notification.objects.get(user=floor.merchandiser, kind="patrol.raised")
+    assert exc.number in told.text and told.url == f"/patrol/{exc.number}/"
     merch = world.users["merch"]
     data = open_exceptions_section(merch, TODAY, 10)
     assert (data.count, [e.number for e in data.rows]) == (1, [exc.number])
