@@ -32,14 +32,17 @@ from gendan.aftersales.api import router as aftersales_router
 from gendan.apiconventions import DecimalLimitsJsonSchema, validation_body
 from gendan.attachments.api import router as attachments_router
 from gendan.catalog.api import router as catalog_router
+from gendan.contracts.api import router as contracts_router
 from gendan.errors import DomainError, Kind
 from gendan.exports.api import router as exports_router
 from gendan.finance.api import router as finance_router
 from gendan.loading.api import router as loading_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
+from gendan.patrol.api import router as patrol_router
 from gendan.prices import redact_error_body
 from gendan.production.api import router as production_router
+from gendan.prospects.api import router as prospects_router
 from gendan.purchasing.api import router as purchasing_router
 from gendan.quality.api import router as quality_router
 from gendan.reports.api import router as reports_router
@@ -291,6 +294,9 @@ def mount() -> None:
     api.add_router("/reports", reports_router)
     api.add_router("/aftersales", aftersales_router)
     api.add_router("/purchasing", purchasing_router)
+    api.add_router("/contracts", contracts_router)
+    api.add_router("/patrol", patrol_router)
+    api.add_router("/prospects", prospects_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

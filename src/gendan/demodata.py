@@ -400,6 +400,13 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.purchasing import demo as purchasing_demo
 
     purchasing_demo.seed_purchasing(users, today)
+    from gendan.contracts import demo as contracts_demo
+    from gendan.patrol import demo as patrol_demo
+    from gendan.prospects import demo as prospects_demo
+
+    contracts_demo.seed_contracts(users)
+    patrol_demo.seed_patrol(users)
+    prospects_demo.seed_prospects(users)
     return True, logins + production_demo.LOGINS
 
 

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "gendan.quality",
     "gendan.aftersales",
     "gendan.purchasing",
+    "gendan.contracts",
+    "gendan.patrol",
+    "gendan.prospects",
     "gendan.shipping",
     "gendan.loading",
     "gendan.attachments",
@@ -255,6 +258,11 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("GENDAN_EMAIL_FROM", "Gendan <gendan@localhost>")
 # Links in mails and notifications point here (no request to read the host from in a worker).
 GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
+# the seller printed on the sales contract (contracts app)
+GENDAN_COMPANY_NAME = os.environ.get(
+    "GENDAN_COMPANY_NAME", "跟单示范有限公司 Gendan Demo Co., Ltd."
+)
+GENDAN_COMPANY_ADDRESS = os.environ.get("GENDAN_COMPANY_ADDRESS", "")
 # Periodic jobs (`gendan scheduler`): how long housekeeping keeps finished background tasks and
 # the record of job runs.
 GENDAN_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("GENDAN_TASK_RESULTS_KEEP_DAYS", "14"))

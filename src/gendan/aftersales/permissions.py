@@ -23,6 +23,8 @@ REPLACEMENT_WAIVES = frozenset(
         "orders.positive_total",  # a zero total is allowed
         "orders.deposit_received",  # no deposit
         "orders.finance_signed",  # no second signature: the manager's alone signs it
+        # no sales contract for goods the company owes: the customer countersigns none
+        "contracts.countersigned",
     }
 )
 

@@ -35,6 +35,10 @@ class ProductBase(Schema):
     max_load_kg: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
     fragile: bool = Field(False, description="Nothing may stand on it.")
     active: bool = True
+    selling_points_zh: str = Field(
+        "", max_length=1300, description="卖点, one a line (at most 10)."
+    )
+    selling_points_en: str = Field("", max_length=1300, description="Selling points, one a line.")
 
 
 class ProductIn(ProductBase):
@@ -65,6 +69,8 @@ class ProductPatch(Schema):
     max_load_kg: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
     fragile: bool | None = None
     active: bool | None = None
+    selling_points_zh: str | None = Field(None, max_length=1300)
+    selling_points_en: str | None = Field(None, max_length=1300)
 
 
 class ProductOut(ProductBase):

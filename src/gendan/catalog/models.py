@@ -47,6 +47,9 @@ class Product(models.Model):
     )
     fragile = models.BooleanField(_("fragile (nothing on top)"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    # 卖点: a short list the order-entry clerk answers the customer with, one point a line
+    selling_points_zh = models.TextField(_("selling points (Chinese)"), blank=True)
+    selling_points_en = models.TextField(_("selling points (English)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -61,3 +64,16 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def selling_points(self, language: str = "") -> list[str]:
+        """The selling points in the language (Chinese for zh*, else English; the other when
+        one is empty), one a line."""
+        from django.utils.translation import get_language
+
+        chinese = (language or get_language() or "").lower().startswith("zh")
+        first, second = (
+            (self.selling_points_zh, self.selling_points_en)
+            if chinese
+            else (self.selling_points_en, self.selling_points_zh)
+        )
+        return [x.strip() for x in (first or second).splitlines() if x.strip()]

@@ -34,12 +34,25 @@ PRODUCT_FIELDS = (
     "max_load_kg",
     "fragile",
     "active",
+    "selling_points_zh",
+    "selling_points_en",
 )
+#: at most this many selling points, each at most this long
+SELLING_POINTS = 10
+SELLING_POINT_CHARS = 120
 # Fields whose empty value means "no limit": a PATCH may set them back to null.
 CLEARABLE_FIELDS = frozenset({"stack_limit", "max_load_kg"})
 
 
 def _check(values: dict[str, Any]) -> None:
+    for name in ("selling_points_zh", "selling_points_en"):
+        points = [x for x in str(values.get(name) or "").splitlines() if x.strip()]
+        if len(points) > SELLING_POINTS or any(len(x) > SELLING_POINT_CHARS for x in points):
+            raise invalid(
+                "invalid_selling_points",
+                gettext("At most 10 selling points, one a line, each at most 120 characters."),
+                field=name,
+            )
     if "name" in values and not str(values["name"]).strip():
         raise invalid("name_required", gettext("The name is required."), field="name")
     if "units_per_carton" in values and int(values["units_per_carton"]) < 1:

@@ -69,6 +69,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "aftersales",
         "attachments",
         "catalog",
+        "contracts",
         "exports",
         "finance",
         "inventory",
@@ -77,7 +78,9 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "orders",
         "outbox",
         "parties",
+        "patrol",
         "production",
+        "prospects",
         "purchasing",
         "quality",
         "reports",
@@ -150,8 +153,9 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # short, progress and day plans (17), finance's aging, ledger, statement, credit notes
     # (list, issue, confirm) and chase (7), the reports' index, daily sales, daily reports (list,
     # a day), report sheets and regions (6), after-sales' samples, campaigns, complaints,
-    # resolutions and teams (30), purchasing's (28)
-    assert len(operations) == 171
+    # resolutions and teams (30), purchasing's (28), contracts' (5), the patrol's (8), prospects'
+    # and stock offers' (11)
+    assert len(operations) == 195
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

@@ -119,6 +119,9 @@ REPORTS = {
     "/api/v1/reports/daily-sales",
     "/api/v1/aftersales/complaints/summary",
     "/api/v1/aftersales/samples/rate",
+    "/api/v1/patrol/by-kind-and-line",
+    "/api/v1/prospects/stock",  # at most 200 rows of stock levels, bounded
+    "/api/v1/prospects/hit-rate",
 }
 
 
@@ -162,6 +165,10 @@ def test_every_list_is_a_page(http, merch, world):
         "/api/v1/aftersales/campaigns",
         "/api/v1/finance/credit-notes",
         "/api/v1/reports/daily",
+        "/api/v1/contracts/",
+        "/api/v1/patrol/exceptions",
+        "/api/v1/prospects/",
+        "/api/v1/prospects/offers",
         *REPORTS,
     }
     components = api.get_openapi_schema()["components"]["schemas"]

@@ -74,6 +74,9 @@ POST_ONLY_PAGES = {
     "order_mail_status",
     "order_import_confirm",
     "finance_chase",
+    "contract_issue",
+    "contract_terms",
+    "stock_offer_link",
 }
 
 
@@ -100,6 +103,10 @@ class Seeded:
     complaints: list[str] = field(default_factory=list)  # after-sales' complaints (numbers)
     resolutions: list[int] = field(default_factory=list)  # their resolutions (ids)
     purchase_orders: list[str] = field(default_factory=list)  # purchasing's (their numbers)
+    contracts: list[str] = field(default_factory=list)  # sales contracts (their numbers)
+    exceptions: list[str] = field(default_factory=list)  # the patrol's exceptions (numbers)
+    prospects: list[str] = field(default_factory=list)  # prospects (their numbers)
+    offers: list[str] = field(default_factory=list)  # stock offers (their numbers)
 
 
 @dataclass
@@ -328,7 +335,9 @@ def seed(world: Any) -> Seeded:
     photo = attach_file(
         actor=u["merch"], model="orders.order", key=orders[0], file=picture, name="fax.png"
     )
+    duties = _duties(u, orders)
     return Seeded(
+        **duties,
         imports=[_an_import(u["merch"])],
         attachments=[photo.pk],
         notifications=list(Notification.objects.values_list("pk", flat=True)[:3]),
@@ -351,6 +360,41 @@ def seed(world: Any) -> Seeded:
         resolutions=[replacement.pk],
         purchase_orders=purchase_orders,
     )
+
+
+def _duties(u: dict[str, Any], orders: list[str]) -> dict[str, list[str]]:
+    """A sales contract of a signed sentinel order (its content holds the sentinel prices), an
+    exception on the first order, a prospect, and a stock offer to the store."""
+    from django.db.models import F
+
+    from gendan.contracts import services as contracts
+    from gendan.inventory.models import StockLevel
+    from gendan.patrol import services as patrol
+    from gendan.prospects import services as prospects
+
+    signed = Order.objects.filter(number__in=orders, manager_signed_at__isnull=False)
+    issued = [
+        contracts.issue_contract(actor=u["merch"], order=o.number).number
+        for o in signed.exclude(status=Status.CANCELLED).order_by("number")[:1]
+    ]
+    exc = patrol.raise_exception(
+        actor=u["qc"], kind="quality", description="封口不严", order=orders[0]
+    )
+    prospect = prospects.add_prospect(actor=u["sales"], name="巡检客户", source="fair")
+    level = StockLevel.objects.filter(on_hand__gt=F("reserved")).select_related("product").first()
+    offers = []
+    if level is not None:
+        offers.append(
+            prospects.send_offer(
+                actor=u["merch"], customer="STORE01", product=level.product.code, quantity=1
+            ).number
+        )
+    return {
+        "contracts": issued,
+        "exceptions": [exc.number],
+        "prospects": [prospect.number],
+        "offers": offers,
+    }
 
 
 def _purchases(u: dict[str, Any], order: Order) -> list[str]:
@@ -502,6 +546,12 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             kwargs = [{"number": n} for n in s.samples]
         elif name == "aftersales_complaint":
             kwargs = [{"number": n} for n in s.complaints]
+        elif name in ("contract_detail", "contract_pdf"):
+            kwargs = [{"number": n} for n in s.contracts]
+        elif name == "patrol_exception":
+            kwargs = [{"number": n} for n in s.exceptions]
+        elif name == "prospect":
+            kwargs = [{"number": n} for n in s.prospects]
         elif name.startswith("loading") and params == ["number"]:
             kwargs = [{"number": n} for n in s.plans]
         elif params == ["number"]:
@@ -627,6 +677,13 @@ def page_posts(s: Seeded) -> Iterator[tuple[str, str, dict[str, str]]]:
                 reverse("web:production_outsourcing"),
                 {"work_order": number, "what": what, "quantity": "999"},
             )
+    for number in s.orders[:3]:
+        yield "contract_issue", reverse("web:contract_issue", args=[number]), {}
+    for code in s.customers:  # the terms as they are (a release must not wait for a contract)
+        yield "contract_terms", reverse("web:contract_terms"), {"customer": code}
+    for number in s.offers:
+        url = reverse("web:stock_offer_link", args=[number])
+        yield "stock_offer_link", url, {"order": s.orders[0]}
     for code in s.customers:  # finance: a chase, a credit note of too much, its confirmation
         yield (
             "finance_chase",
@@ -761,6 +818,24 @@ API_WRITES_NOT_SENT = {
     # purchasing: quantities, dates and purchase prices; a purchase price goes only to the
     # holders of view_purchase_prices (GET /purchasing/orders/{number} reads every answer)
     ("PUT", "/api/v1/purchasing/suppliers/{code}"): "supplier master data, no amounts",
+    # contracts: numbers, versions and dates; the figures are only in the PDF, for price-seers
+    ("POST", "/api/v1/contracts/orders/{number}/issue"): "answers as GET /contracts/{number}",
+    ("POST", "/api/v1/contracts/{number}/countersigned"): "a file upload; as the issue",
+    ("PUT", "/api/v1/contracts/terms/{customer}"): "a yes/no and quality terms",
+    # the patrol's exceptions: what was seen and done, never an amount
+    ("POST", "/api/v1/patrol/exceptions"): "answers as GET /patrol/exceptions/{number}",
+    **{
+        ("POST", f"/api/v1/patrol/exceptions/{{number}}/{step}"): "as POST /patrol/exceptions"
+        for step in ("photos", "action", "close", "slip")
+    },
+    # prospects and stock offers: names, statuses, products and quantities
+    ("POST", "/api/v1/prospects/"): "answers as GET /prospects/{number}",
+    **{
+        ("POST", f"/api/v1/prospects/{{number}}/{step}"): "as POST /prospects/"
+        for step in ("log", "status", "win")
+    },
+    ("POST", "/api/v1/prospects/offers"): "quantities; as GET /prospects/offers",
+    ("POST", "/api/v1/prospects/offers/{number}/order"): "as POST /prospects/offers",
     ("PUT", "/api/v1/purchasing/materials/{code}"): "as GET /purchasing/materials",
     ("PUT", "/api/v1/purchasing/bom/{product}/{material}"): "quantities per unit",
     ("PUT", "/api/v1/purchasing/carton-specs/{product}"): "sizes and words",
@@ -860,6 +935,9 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/purchasing/carton-specs/{product}": [{"product": c} for c in s.products],
         "/purchasing/orders/{number}": [{"number": n} for n in s.purchase_orders],
         "/purchasing/readiness/{number}": [{"number": n} for n in s.orders],
+        "/contracts/{number}": [{"number": n} for n in s.contracts],
+        "/patrol/exceptions/{number}": [{"number": n} for n in s.exceptions],
+        "/prospects/{number}": [{"number": n} for n in s.prospects],
     }
     queries = {
         "/orders": ["", "?limit=200", "?q=BC"],
@@ -869,6 +947,9 @@ def api_gets(s: Seeded) -> Iterator[tuple[str, str]]:
         "/people": ["?role=salesperson", "?role=merchandiser"],
         "/communications": ["", "?customer=EXP001", "?open_only=false"],
         "/reports/daily-sales": [f"?day={timezone.localdate().isoformat()}"],
+        "/patrol/by-kind-and-line": [
+            f"?since={timezone.localdate().isoformat()}&until={timezone.localdate().isoformat()}"
+        ],
     }
     for method, path in sorted(api_operations()):
         if method != "GET":
@@ -1038,6 +1119,10 @@ def test_every_page_is_crawled():
         samples=["SA-1"],
         complaints=["CP-1"],
         purchase_orders=["PO-1"],
+        contracts=["SC-1"],
+        exceptions=["EX-1"],
+        prospects=["PR-1"],
+        offers=["OF-1"],
     )
     covered = {name for name, _ in page_urls(empty)} | POST_ONLY_PAGES
     assert names - covered == set()
