@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gendan.quality",
     "gendan.aftersales",
     "gendan.purchasing",
+    "gendan.logistics",
     "gendan.shipping",
     "gendan.loading",
     "gendan.attachments",
@@ -183,6 +184,8 @@ LOGOUT_REDIRECT_URL = "/login/"
 # passwords allowed per account and per client address (0 = no address limit) before a lock of
 # GENDAN_LOGIN_LOCK_SECONDS, doubled with each further failure up to 15 minutes.
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
+#: requests for tomorrow's deliveries close at this local time today (HH:MM)
+GENDAN_DISPATCH_CUTOFF = os.environ.get("GENDAN_DISPATCH_CUTOFF", "17:00")
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
 GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20"))
 GENDAN_LOGIN_LOCK_SECONDS = int(os.environ.get("GENDAN_LOGIN_LOCK_SECONDS", "60"))
