@@ -82,7 +82,9 @@ def vehicle_out(v: Vehicle) -> dict[str, Any]:
 @router.get("/vehicles", response={200: VehiclePage, **errors(403)})
 def list_vehicles(request: HttpRequest, q: Query[PageIn]) -> Any:
     _need_any(caller(request), p.PLAN_DISPATCH, p.MANAGE_FLEET, p.PREPARE_TRIP)
-    rows, cursor = page_by_key(Vehicle.objects.select_related("body"), key="plate", after=q.after, limit=q.limit)
+    rows, cursor = page_by_key(
+        Vehicle.objects.select_related("body"), key="plate", after=q.after, limit=q.limit
+    )
     return {"items": [vehicle_out(v) for v in rows], "next_cursor": cursor}
 
 
@@ -124,7 +126,9 @@ def driver_out(d: Driver) -> dict[str, Any]:
 @router.get("/drivers", response={200: DriverPage, **errors(403)})
 def list_drivers(request: HttpRequest, q: Query[PageIn]) -> Any:
     _need_any(caller(request), p.PLAN_DISPATCH, p.MANAGE_FLEET, p.RECEIVE_CASH)
-    rows, cursor = page_by_key(Driver.objects.select_related("user"), key="id", after=q.after, limit=q.limit)
+    rows, cursor = page_by_key(
+        Driver.objects.select_related("user"), key="id", after=q.after, limit=q.limit
+    )
     return {"items": [driver_out(d) for d in rows], "next_cursor": cursor}
 
 
@@ -393,7 +397,11 @@ def _driver_stop(actor: Any, stop_id: int) -> dict[str, Any]:
 @router.post("/stops/{stop_id}/photos", response={201: PhotoOut, **errors(403, 404, 413)})
 def post_photo(request: HttpRequest, stop_id: int, file: File[UploadedFile]) -> Any:
     a = attachments.attach_file(
-        actor=caller(request), model="logistics.stop", key=str(stop_id), file=file, name=file.name or ""
+        actor=caller(request),
+        model="logistics.stop",
+        key=str(stop_id),
+        file=file,
+        name=file.name or "",
     )
     return Status(201, {"id": a.pk, "name": a.name})
 
@@ -436,7 +444,9 @@ class CashIn(Schema):
     reason: str = Field("", max_length=300)
 
 
-def _cash_out(driver: Driver, day: date, collected: Decimal, h: CashHandover | None) -> dict[str, Any]:
+def _cash_out(
+    driver: Driver, day: date, collected: Decimal, h: CashHandover | None
+) -> dict[str, Any]:
     return {
         "driver": driver.user.get_username(),
         "day": day,
@@ -453,7 +463,10 @@ def list_cash(request: HttpRequest) -> Any:
     _need_any(actor, p.RECEIVE_CASH, p.PLAN_DISPATCH)
     require(actor, Perm.VIEW_PRICES)
     rows = selectors.cash_to_receive()
-    return {"items": [_cash_out(r.driver, r.day, r.collected, r.handover) for r in rows], "next_cursor": None}
+    return {
+        "items": [_cash_out(r.driver, r.day, r.collected, r.handover) for r in rows],
+        "next_cursor": None,
+    }
 
 
 @router.post("/cash", response={201: CashOut, **errors(403, 409)})

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan import extensions
@@ -129,12 +128,34 @@ def register() -> None:
     )
     _register_report_and_job()
     nav = extensions.add_nav_entry
-    nav(label=_("Dispatch"), url_name="web:logistics_plan", perms=(p.PLAN_DISPATCH, p.PREPARE_TRIP), app="logistics", order=80)
-    nav(label=_("My deliveries"), url_name="web:logistics_driver", perms=(p.DRIVE,), app="logistics", order=81)
-    nav(label=_("Drivers' cash"), url_name="web:logistics_cash", perms=(p.RECEIVE_CASH,), app="logistics", order=82)
-    nav(label=_("Driver scores"), url_name="web:logistics_scores", perms=(p.VIEW_DRIVER_SCORES,), app="logistics", order=83)
-
-
+    nav(
+        label=_("Dispatch"),
+        url_name="web:logistics_plan",
+        perms=(p.PLAN_DISPATCH, p.PREPARE_TRIP),
+        app="logistics",
+        order=80,
+    )
+    nav(
+        label=_("My deliveries"),
+        url_name="web:logistics_driver",
+        perms=(p.DRIVE,),
+        app="logistics",
+        order=81,
+    )
+    nav(
+        label=_("Drivers' cash"),
+        url_name="web:logistics_cash",
+        perms=(p.RECEIVE_CASH,),
+        app="logistics",
+        order=82,
+    )
+    nav(
+        label=_("Driver scores"),
+        url_name="web:logistics_scores",
+        perms=(p.VIEW_DRIVER_SCORES,),
+        app="logistics",
+        order=83,
+    )
 
 
 def _register_report_and_job() -> None:
@@ -147,7 +168,9 @@ def _register_report_and_job() -> None:
     reports.add_report(
         key="logistics.driver_scores",
         title=_("Driver scores"),
-        description=_("司机考核: each driver's month, its score by the documented formula, chart and Excel."),
+        description=_(
+            "司机考核: each driver's month, its score by the documented formula, chart and Excel."
+        ),
         url_name="web:logistics_scores",
         perms=(p.VIEW_DRIVER_SCORES,),
         app="logistics",

@@ -30,7 +30,12 @@ FLEET_CHANGED = "logistics.fleet_changed"
 
 def register() -> None:
     add = extensions.add_permission
-    add(code=MANAGE_FLEET, label=_("Keep vehicles and drivers"), roles={"merchandiser", "admin"}, app="logistics")
+    add(
+        code=MANAGE_FLEET,
+        label=_("Keep vehicles and drivers"),
+        roles={"merchandiser", "admin"},
+        app="logistics",
+    )
     add(
         code=REQUEST_DELIVERY,
         label=_("Ask a delivery day for a shipping notice"),
@@ -43,17 +48,42 @@ def register() -> None:
         roles={"merchandiser", "admin"},
         app="logistics",
     )
-    add(code=PLAN_DISPATCH, label=_("Plan the vehicle dispatch"), roles={"merchandiser", "admin"}, app="logistics")
-    add(code=PREPARE_TRIP, label=_("Prepare and send off trips"), roles={"warehouse", "admin"}, app="logistics")
-    add(code=DRIVE, label=_("Deliver the stops of one's own trips"), roles={"driver"}, app="logistics")
-    add(code=RECEIVE_CASH, label=_("Receive the cash drivers hand in"), roles={"cashier", "admin"}, app="logistics")
+    add(
+        code=PLAN_DISPATCH,
+        label=_("Plan the vehicle dispatch"),
+        roles={"merchandiser", "admin"},
+        app="logistics",
+    )
+    add(
+        code=PREPARE_TRIP,
+        label=_("Prepare and send off trips"),
+        roles={"warehouse", "admin"},
+        app="logistics",
+    )
+    add(
+        code=DRIVE,
+        label=_("Deliver the stops of one's own trips"),
+        roles={"driver"},
+        app="logistics",
+    )
+    add(
+        code=RECEIVE_CASH,
+        label=_("Receive the cash drivers hand in"),
+        roles={"cashier", "admin"},
+        app="logistics",
+    )
     add(
         code=VIEW_DRIVER_SCORES,
         label=_("Read the driver scores"),
         roles={"merchandiser", "sales_manager", "finance", "cashier", "admin"},
         app="logistics",
     )
-    add(code=MARK_DRIVER, label=_("Mark a driver's month"), roles={"merchandiser", "admin"}, app="logistics")
+    add(
+        code=MARK_DRIVER,
+        label=_("Mark a driver's month"),
+        roles={"merchandiser", "admin"},
+        app="logistics",
+    )
     kind = extensions.add_event_kind
     kind(code=DELIVERY_REQUESTED, label=_("Delivery day requested"), app="logistics")
     kind(code=TRIP_PLANNED, label=_("Trip planned"), app="logistics")

@@ -40,7 +40,9 @@ def requests_of(day: date) -> QuerySet[DeliveryRequest]:
 
 
 def unplanned(day: date) -> QuerySet[DeliveryRequest]:
-    return requests_of(day).filter(stop__isnull=True).order_by("notice__order__customer__region", "id")
+    return (
+        requests_of(day).filter(stop__isnull=True).order_by("notice__order__customer__region", "id")
+    )
 
 
 def trips_of(day: date) -> QuerySet[Trip]:
@@ -134,13 +136,25 @@ def cash_to_receive(limit: int = 50) -> list[CashRow]:
         .order_by("-trip__day", "trip__driver")[:limit]
     )
     rows = list(sums)
-    drivers = {d.pk: d for d in Driver.objects.select_related("user").filter(pk__in={r["trip__driver"] for r in rows})}
+    drivers = {
+        d.pk: d
+        for d in Driver.objects.select_related("user").filter(
+            pk__in={r["trip__driver"] for r in rows}
+        )
+    }
     handovers = {
         (h.driver_id, h.day): h
-        for h in CashHandover.objects.filter(driver__in=drivers.keys()).select_related("recorded_by")
+        for h in CashHandover.objects.filter(driver__in=drivers.keys()).select_related(
+            "recorded_by"
+        )
     }
     return [
-        CashRow(drivers[r["trip__driver"]], r["trip__day"], r["total"], handovers.get((r["trip__driver"], r["trip__day"])))
+        CashRow(
+            drivers[r["trip__driver"]],
+            r["trip__day"],
+            r["total"],
+            handovers.get((r["trip__driver"], r["trip__day"])),
+        )
         for r in rows
     ]
 
@@ -151,7 +165,11 @@ def open_cash(limit: int) -> tuple[int, list[CashRow]]:
 
 
 def differences(limit: int = 20) -> QuerySet[CashHandover]:
-    return CashHandover.objects.exclude(difference=0).select_related("driver__user", "recorded_by").order_by("-day", "-id")[:limit]
+    return (
+        CashHandover.objects.exclude(difference=0)
+        .select_related("driver__user", "recorded_by")
+        .order_by("-day", "-id")[:limit]
+    )
 
 
 @dataclass
@@ -179,7 +197,9 @@ def suggest_trips(day: date) -> list[Suggestion]:
 
 
 def trips_to_prepare(day: date) -> QuerySet[Trip]:
-    return Trip.objects.filter(day=day, status=TripStatus.PLANNED).select_related("vehicle", "driver__user")
+    return Trip.objects.filter(day=day, status=TripStatus.PLANNED).select_related(
+        "vehicle", "driver__user"
+    )
 
 
 def late_requests(day: date) -> QuerySet[DeliveryRequest]:

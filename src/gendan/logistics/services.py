@@ -114,7 +114,9 @@ def save_vehicle(
         body_type = ContainerType.objects.filter(code=body).first()
         if body_type is None:
             raise invalid(
-                Code.BAD_INPUT, gettext("Unknown body type “%(code)s”.") % {"code": body}, field="body"
+                Code.BAD_INPUT,
+                gettext("Unknown body type “%(code)s”.") % {"code": body},
+                field="body",
             )
     with transaction.atomic(durable=True):
         vehicle = Vehicle.objects.select_for_update().filter(plate=plate).first() or Vehicle(
@@ -133,15 +135,21 @@ def save_vehicle(
 
 
 @verb(p.MANAGE_FLEET)
-def save_driver(*, actor: Any, username: str, licence: str, phone: str, active: bool = True) -> Driver:
+def save_driver(
+    *, actor: Any, username: str, licence: str, phone: str, active: bool = True
+) -> Driver:
     """A user with the driver role becomes (or stays) a driver of the dispatch."""
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None or not user.groups.filter(name="driver").exists():
         raise invalid(
-            Code.BAD_INPUT, gettext("“%(u)s” is not a user with the driver role.") % {"u": username}, field="username"
+            Code.BAD_INPUT,
+            gettext("“%(u)s” is not a user with the driver role.") % {"u": username},
+            field="username",
         )
     if not _text(licence, 40) or not _text(phone, 40):
-        raise invalid(Code.BAD_INPUT, gettext("The licence and the phone are required."), field="licence")
+        raise invalid(
+            Code.BAD_INPUT, gettext("The licence and the phone are required."), field="licence"
+        )
     with transaction.atomic(durable=True):
         driver = Driver.objects.select_for_update().filter(user=user).first() or Driver(user=user)
         driver.licence, driver.phone, driver.active = _text(licence, 40), _text(phone, 40), active
@@ -173,7 +181,9 @@ def lateness(day: date, now: datetime | None = None) -> str:
     now = now or timezone.now()
     today = timezone.localdate(now)
     if day <= today:
-        return gettext("Deliveries for today are not planned on the day: ask for tomorrow or later.")
+        return gettext(
+            "Deliveries for today are not planned on the day: ask for tomorrow or later."
+        )
     if now >= closes_at(day):
         return gettext(
             "Requests for %(day)s closed at %(time)s yesterday; the merchandiser may accept it "
@@ -235,7 +245,8 @@ def request_delivery(
         existing = DeliveryRequest.objects.select_for_update().filter(notice=found).first()
         if existing is not None and existing.stop_id is not None:
             raise _refused(
-                Code.ALREADY_REQUESTED, gettext("This notice is already on a trip; take it off first.")
+                Code.ALREADY_REQUESTED,
+                gettext("This notice is already on a trip; take it off first."),
             )
         req = existing or DeliveryRequest(notice=found)
         req.day, req.requested_by, req.requested_at = day, actor, timezone.now()
@@ -283,7 +294,9 @@ def _capacity_check(vehicle: Vehicle, volume: Decimal, weight: Decimal) -> None:
 def _requests_for(day: date, notices: Iterable[str]) -> list[DeliveryRequest]:
     wanted = list(dict.fromkeys(n for n in notices if n))
     if not wanted:
-        raise invalid(Code.BAD_INPUT, gettext("Choose at least one delivery request."), field="notices")
+        raise invalid(
+            Code.BAD_INPUT, gettext("Choose at least one delivery request."), field="notices"
+        )
     found = list(
         DeliveryRequest.objects.select_for_update(of=("self",))
         .select_related("notice__order__customer")
@@ -294,7 +307,8 @@ def _requests_for(day: date, notices: Iterable[str]) -> list[DeliveryRequest]:
     if missing:
         raise invalid(
             Code.BAD_INPUT,
-            gettext("No request for %(day)s on %(n)s.") % {"day": day, "n": ", ".join(sorted(missing))},
+            gettext("No request for %(day)s on %(n)s.")
+            % {"day": day, "n": ", ".join(sorted(missing))},
             field="notices",
         )
     taken = [r.notice.number for r in found if r.stop_id is not None]
@@ -342,7 +356,9 @@ def plan_trip(
         raise _refused(
             Code.WRONG_STEP, gettext("%(plate)s is not available that day.") % {"plate": car.plate}
         )
-    person = Driver.objects.filter(user__username=driver, active=True).select_related("user").first()
+    person = (
+        Driver.objects.filter(user__username=driver, active=True).select_related("user").first()
+    )
     if person is None:
         raise invalid(Code.BAD_INPUT, gettext("Choose a driver."), field="driver")
     with transaction.atomic(durable=True):
@@ -350,7 +366,9 @@ def plan_trip(
         _capacity_check(
             car, sum((r.volume_m3 for r in reqs), ZERO), sum((r.weight_kg for r in reqs), ZERO)
         )
-        regions = sorted({r.notice.order.customer.region for r in reqs if r.notice.order.customer.region})
+        regions = sorted(
+            {r.notice.order.customer.region for r in reqs if r.notice.order.customer.region}
+        )
         trip = Trip(
             number=next_number("TR"),
             day=day,
@@ -366,7 +384,11 @@ def plan_trip(
             kind=p.TRIP_PLANNED,
             actor=actor,
             subject=trip,
-            payload={"trip": trip.number, "day": day.isoformat(), "notices": [r.notice.number for r in reqs]},
+            payload={
+                "trip": trip.number,
+                "day": day.isoformat(),
+                "notices": [r.notice.number for r in reqs],
+            },
         )
     return trip
 
@@ -378,7 +400,12 @@ def _add(trip: Trip, reqs: list[DeliveryRequest], actor: Any) -> None:
 
 
 def _trip_for_update(number: str) -> Trip:
-    trip = Trip.objects.select_for_update().select_related("vehicle", "driver__user").filter(number=number).first()
+    trip = (
+        Trip.objects.select_for_update()
+        .select_related("vehicle", "driver__user")
+        .filter(number=number)
+        .first()
+    )
     if trip is None:
         raise not_found("trip")
     return trip
@@ -427,7 +454,12 @@ def take_off_trip(*, actor: Any, notice: str) -> DeliveryRequest:
         _save(req, actor)
         if not stop.requests.exists():
             stop.delete()
-        record(kind=p.TRIP_PLANNED, actor=actor, subject=stop.trip, payload={"trip": stop.trip.number, "removed": notice})
+        record(
+            kind=p.TRIP_PLANNED,
+            actor=actor,
+            subject=stop.trip,
+            payload={"trip": stop.trip.number, "removed": notice},
+        )
     return req
 
 
@@ -438,7 +470,11 @@ def prepare_trip(*, actor: Any, trip: str) -> Trip:
         found = _trip_for_update(trip)
         if found.status != TripStatus.PLANNED:
             raise _refused(Code.WRONG_STEP, gettext("This trip is not waiting to be prepared."))
-        found.status, found.prepared_by, found.prepared_at = TripStatus.PREPARED, actor, timezone.now()
+        found.status, found.prepared_by, found.prepared_at = (
+            TripStatus.PREPARED,
+            actor,
+            timezone.now(),
+        )
         _save(found, actor)
         record(kind=p.TRIP_PREPARED, actor=actor, subject=found, payload={"trip": found.number})
     return found
@@ -511,11 +547,15 @@ def deliver_stop(
     with transaction.atomic(durable=True):
         found = _own_stop(actor, stop)
         if found.status != StopStatus.OPEN:
-            raise _refused(Code.ALREADY_DELIVERED, gettext("This stop is already delivered or reported."))
+            raise _refused(
+                Code.ALREADY_DELIVERED, gettext("This stop is already delivered or reported.")
+            )
         if found.trip.status != TripStatus.DEPARTED:
             raise _refused(Code.WRONG_STEP, gettext("The trip has not left the warehouse yet."))
         if not received_by:
-            raise invalid(Code.BAD_INPUT, gettext("Who received the goods is required."), field="received_by")
+            raise invalid(
+                Code.BAD_INPUT, gettext("Who received the goods is required."), field="received_by"
+            )
         if not files_of(found).exists():
             raise invalid(
                 Code.BAD_INPUT, gettext("Add a photo of the signed delivery note."), field="photos"
@@ -534,7 +574,10 @@ def deliver_stop(
             .select_related("order", "delivery_note")
             .order_by("id")
         )
-    shares = _shares(collected, [n.delivery_note.cod_amount if hasattr(n, "delivery_note") else ZERO for n in notes])
+    shares = _shares(
+        collected,
+        [n.delivery_note.cod_amount if hasattr(n, "delivery_note") else ZERO for n in notes],
+    )
     for notice, share in zip(notes, shares, strict=True):
         if notice.status == ShippingStatus.SHIPPED:
             shipping.confirm_delivery(
@@ -548,9 +591,20 @@ def deliver_stop(
     with transaction.atomic(durable=True):
         done = Stop.objects.select_for_update().get(pk=found.pk)
         if done.status != StopStatus.OPEN:
-            raise _refused(Code.ALREADY_DELIVERED, gettext("This stop is already delivered or reported."))
-        done.status, done.delivered_at, done.received_by = StopStatus.DELIVERED, timezone.now(), received_by
-        done.unloaded, done.installed, done.cash_collected, done.cash_note = unloaded, installed, collected, note
+            raise _refused(
+                Code.ALREADY_DELIVERED, gettext("This stop is already delivered or reported.")
+            )
+        done.status, done.delivered_at, done.received_by = (
+            StopStatus.DELIVERED,
+            timezone.now(),
+            received_by,
+        )
+        done.unloaded, done.installed, done.cash_collected, done.cash_note = (
+            unloaded,
+            installed,
+            collected,
+            note,
+        )
         _save(done, actor)
         for notice in notes:
             record(
@@ -593,7 +647,9 @@ def report_problem(*, actor: Any, stop: int, kind: str, reason: str) -> Stop:
     with transaction.atomic(durable=True):
         found = _own_stop(actor, stop)
         if found.status != StopStatus.OPEN:
-            raise _refused(Code.ALREADY_DELIVERED, gettext("This stop is already delivered or reported."))
+            raise _refused(
+                Code.ALREADY_DELIVERED, gettext("This stop is already delivered or reported.")
+            )
         found.status, found.problem_kind, found.problem_reason = StopStatus.PROBLEM, kind, reason
         found.delivered_at = timezone.now()
         _save(found, actor)
@@ -636,7 +692,9 @@ def record_cash_handover(
     reason = _text(reason)
     with transaction.atomic(durable=True):
         if CashHandover.objects.filter(driver=person, day=day).exists():
-            raise _refused(Code.CASH_RECORDED, gettext("This driver's cash of that day is already recorded."))
+            raise _refused(
+                Code.CASH_RECORDED, gettext("This driver's cash of that day is already recorded.")
+            )
         collected = selectors.collected_by(person, day)
         difference = counted - collected
         if difference and not reason:
@@ -662,15 +720,25 @@ def record_cash_handover(
             actor=actor,
             subject=handover,
             comment=reason,
-            payload={"driver": driver, "day": day.isoformat(), "short": difference < 0, "over": difference > 0},
+            payload={
+                "driver": driver,
+                "day": day.isoformat(),
+                "short": difference < 0,
+                "over": difference > 0,
+            },
         )
         if difference:
-            planners = {t.planned_by for t in Trip.objects.filter(driver=person, day=day).select_related("planned_by")}
+            planners = {
+                t.planned_by
+                for t in Trip.objects.filter(driver=person, day=day).select_related("planned_by")
+            }
             finance = User.objects.filter(groups__name="finance", is_active=True)
             notify(
                 users=[*planners, *finance],
                 kind=p.CASH_HANDED_IN,
-                text=gettext("Cash handed in by %(driver)s for %(day)s differs from what was collected: %(reason)s")
+                text=gettext(
+                    "Cash handed in by %(driver)s for %(day)s differs from what was collected: %(reason)s"
+                )
                 % {"driver": person, "day": day.isoformat(), "reason": reason},
                 actor=actor,
             )

@@ -90,8 +90,11 @@ def _plan_post(request: HttpRequest, day: date) -> str:
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
     """The dispatch of a day (tomorrow by default)."""
-    _may(request.user, PLAN_PERMS + (p.REQUEST_DELIVERY,))
-    day = _day(request.GET.get("day") or request.POST.get("plan_day"), timezone.localdate() + timedelta(days=1))
+    _may(request.user, (*PLAN_PERMS, p.REQUEST_DELIVERY))
+    day = _day(
+        request.GET.get("day") or request.POST.get("plan_day"),
+        timezone.localdate() + timedelta(days=1),
+    )
     error, typed, status = "", {}, 200
     if request.method == "POST":
         try:
@@ -170,7 +173,11 @@ def driver(request: HttpRequest) -> HttpResponse:
             else:
                 for upload in request.FILES.getlist("photos"):
                     attachments.attach_file(
-                        actor=request.user, model="logistics.stop", key=str(stop), file=upload, name=upload.name
+                        actor=request.user,
+                        model="logistics.stop",
+                        key=str(stop),
+                        file=upload,
+                        name=upload.name,
                     )
                 services.deliver_stop(
                     actor=request.user,
@@ -183,7 +190,11 @@ def driver(request: HttpRequest) -> HttpResponse:
                 )
         except DomainError as exc:
             # the driver's one exception to the price rule: the cash of their own stop is named
-            error = str(exc.message) if exc.code == "logistics_cash_difference" else prices.error_text(exc, request.user)
+            error = (
+                str(exc.message)
+                if exc.code == "logistics_cash_difference"
+                else prices.error_text(exc, request.user)
+            )
             typed, status = _typed(request), 422
         else:
             return redirect(request.path)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from gendan.attachments.services import attach_file
 from gendan.errors import DomainError
 from gendan.logistics import scores, selectors, services
-from gendan.logistics.models import CashHandover, DeliveryRequest, Driver, Stop, StopStatus, Trip
+from gendan.logistics.models import CashHandover, DeliveryRequest, Driver, Stop, Trip
 from gendan.orders.models import Order
 from gendan.orders.workflow import Status
 from gendan.shipping.models import DeliveryNote, ShippingStatus
@@ -42,15 +42,25 @@ def ready(world: Any, customer: str) -> Order:
     from gendan.demodata import drive
 
     order = world.order(customer=customer, lines=[("BC-101", 24, "19.03"), ("FN-101", 2, "300")])
-    drive(order.number, Status.READY_TO_SHIP, world.users, cod=customer == "STORE01", last="issue_delivery_note")
+    drive(
+        order.number,
+        Status.READY_TO_SHIP,
+        world.users,
+        cod=customer == "STORE01",
+        last="issue_delivery_note",
+    )
     return Order.objects.get(pk=order.pk)
 
 
 @pytest.fixture
 def company(world):
     u = world.users
-    services.save_vehicle(actor=u["merch"], plate="粤A12345", capacity_m3="10", capacity_kg="2000", body="VAN-4.2")
-    services.save_driver(actor=u["merch"], username="driver", licence="440100123", phone="13900000001")
+    services.save_vehicle(
+        actor=u["merch"], plate="粤A12345", capacity_m3="10", capacity_kg="2000", body="VAN-4.2"
+    )
+    services.save_driver(
+        actor=u["merch"], username="driver", licence="440100123", phone="13900000001"
+    )
     cod, plain = ready(world, "STORE01"), ready(world, "DIST01")
     return world, cod, plain
 
@@ -63,7 +73,9 @@ def before_cutoff(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day - timedelta(days=1), time(16, 59)))
 
 
-def test_the_cut_off_refuses_at_the_configured_minute_and_takes_the_merchandisers_reason(company, settings):
+def test_the_cut_off_refuses_at_the_configured_minute_and_takes_the_merchandisers_reason(
+    company, settings
+):
     world, cod, _plain = company
     merch, sales = world.users["merch"], world.users["sales"]
     settings.GENDAN_DISPATCH_CUTOFF = "17:00"
@@ -78,7 +90,9 @@ def test_the_cut_off_refuses_at_the_configured_minute_and_takes_the_merchandiser
     assert not DeliveryRequest.objects.exists()
     # a salesperson cannot accept it late, even with a reason
     with pytest.raises(DomainError) as forbidden:
-        services.request_delivery(actor=sales, notice=notice_of(cod), day=tomorrow, late_reason="急", now=eve_1700)
+        services.request_delivery(
+            actor=sales, notice=notice_of(cod), day=tomorrow, late_reason="急", now=eve_1700
+        )
     assert forbidden.value.code == "permission_denied"
     # the merchandiser accepts it with a reason, recorded
     late = services.request_delivery(
@@ -99,7 +113,9 @@ def test_the_cut_off_refuses_at_the_configured_minute_and_takes_the_merchandiser
 
 def _requests(world: Any, cod: Order, plain: Order, day: date) -> None:
     for order in (cod, plain):
-        services.request_delivery(actor=world.users["merch"], notice=notice_of(order), day=day, now=before_cutoff(day))
+        services.request_delivery(
+            actor=world.users["merch"], notice=notice_of(order), day=day, now=before_cutoff(day)
+        )
 
 
 def test_capacity_refuses_past_volume_or_weight_with_the_figures(company):
@@ -112,7 +128,11 @@ def test_capacity_refuses_past_volume_or_weight_with_the_figures(company):
     for plate, word in (("SMALL1", "m³"), ("LIGHT1", "kg")):
         with pytest.raises(DomainError) as over:
             services.plan_trip(
-                actor=merch, day=day, vehicle=plate, driver="driver", departure=time(7, 30),
+                actor=merch,
+                day=day,
+                vehicle=plate,
+                driver="driver",
+                departure=time(7, 30),
                 notices=[notice_of(cod), notice_of(plain)],
             )
         assert over.value.code == "logistics_over_capacity"
@@ -131,7 +151,11 @@ def test_the_walk_plan_prepare_leave_deliver_with_cash_and_hand_it_in_short(comp
     # requests are moved to today for the walk (the trip of today is the driver's)
     DeliveryRequest.objects.update(day=today)
     trip = services.plan_trip(
-        actor=u["merch"], day=today, vehicle="粤A12345", driver="driver", departure=time(7, 30),
+        actor=u["merch"],
+        day=today,
+        vehicle="粤A12345",
+        driver="driver",
+        departure=time(7, 30),
         notices=[notice_of(cod), notice_of(plain)],
     )
     assert trip.stops.count() == 2
@@ -157,11 +181,15 @@ def test_the_walk_plan_prepare_leave_deliver_with_cash_and_hand_it_in_short(comp
     assert hidden.value.code == "not_found"
     # no photo yet: refused; the wrong cash names the expected figure
     with pytest.raises(DomainError) as no_photo:
-        services.deliver_stop(actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected=owed)
+        services.deliver_stop(
+            actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected=owed
+        )
     assert no_photo.value.details["field"] == "photos"
     attach_file(actor=driver, model="logistics.stop", key=str(cod_stop.pk), file=_photo())
     with pytest.raises(DomainError) as wrong:
-        services.deliver_stop(actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected="1")
+        services.deliver_stop(
+            actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected="1"
+        )
     assert f"{owed}" in str(wrong.value.message)
     # the driver's page: own stops, the cash to collect, no price nor total
     client.force_login(driver)
@@ -174,7 +202,9 @@ def test_the_walk_plan_prepare_leave_deliver_with_cash_and_hand_it_in_short(comp
     # delivered once, with the cash
     services.deliver_stop(actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected=owed)
     with pytest.raises(DomainError) as twice:
-        services.deliver_stop(actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected=owed)
+        services.deliver_stop(
+            actor=driver, stop=cod_stop.pk, received_by="王店长", cash_collected=owed
+        )
     assert twice.value.code == "logistics_already_delivered"
     cod.refresh_from_db()
     assert cod.status == Status.DELIVERED
@@ -188,7 +218,9 @@ def test_the_walk_plan_prepare_leave_deliver_with_cash_and_hand_it_in_short(comp
     with pytest.raises(DomainError) as no_reason:
         services.record_cash_handover(actor=cashier, driver="driver", day=today, received=short)
     assert f"{owed}" in str(no_reason.value.message)
-    handover = services.record_cash_handover(actor=cashier, driver="driver", day=today, received=short, reason="找零差额")
+    handover = services.record_cash_handover(
+        actor=cashier, driver="driver", day=today, received=short, reason="找零差额"
+    )
     assert handover.difference == Decimal("-100.00")
     client.force_login(u["merch"])
     assert "找零差额" in client.get(reverse("web:logistics_cash")).content.decode()
@@ -214,11 +246,21 @@ def test_the_score_formula_on_a_known_month(company):
     world, _cod, _plain = company
     person = Driver.objects.get(user__username="driver")
     month = date(2026, 3, 1)
-    row = scores.ScoreRow(person, stops=10, on_time=8, problems={"nobody": 1, "damaged": 1}, damages=1, cash_days=1, marks=5)
+    row = scores.ScoreRow(
+        person,
+        stops=10,
+        on_time=8,
+        problems={"nobody": 1, "damaged": 1},
+        damages=1,
+        cash_days=1,
+        marks=5,
+    )
     # 100 × 8/10 − 5 × 1 − 10 × 1 − 10 × 1 + 5
     assert row.score == Decimal("60.0")
     assert scores.ScoreRow(person).score == Decimal("100.0")
-    services.mark_driver(actor=world.users["merch"], driver="driver", month=month, points=-3, note="迟到")
+    services.mark_driver(
+        actor=world.users["merch"], driver="driver", month=month, points=-3, note="迟到"
+    )
     assert next(r for r in scores.monthly(month) if r.driver == person).score == Decimal("97.0")
 
 
@@ -237,9 +279,23 @@ def test_pages_cost_the_same_queries_whatever_the_number_of_trips(company, clien
         return len(ctx.captured_queries)
 
     before = cost()
-    services.plan_trip(actor=u["merch"], day=day, vehicle="粤A12345", driver="driver", departure=time(8, 0), notices=[notice_of(cod)])
+    services.plan_trip(
+        actor=u["merch"],
+        day=day,
+        vehicle="粤A12345",
+        driver="driver",
+        departure=time(8, 0),
+        notices=[notice_of(cod)],
+    )
     one = cost()
-    services.plan_trip(actor=u["merch"], day=day, vehicle="粤A12345", driver="driver", departure=time(9, 0), notices=[notice_of(plain)])
+    services.plan_trip(
+        actor=u["merch"],
+        day=day,
+        vehicle="粤A12345",
+        driver="driver",
+        departure=time(9, 0),
+        notices=[notice_of(plain)],
+    )
     assert cost() == one
     assert before <= one
     for name in ("logistics_scores", "logistics_cash"):
@@ -260,7 +316,11 @@ def test_the_dispatch_prints_in_chinese(company, client):
     day = timezone.localdate() + timedelta(days=1)
     _requests(world, cod, plain, day)
     services.plan_trip(
-        actor=world.users["merch"], day=day, vehicle="粤A12345", driver="driver", departure=time(7, 0),
+        actor=world.users["merch"],
+        day=day,
+        vehicle="粤A12345",
+        driver="driver",
+        departure=time(7, 0),
         notices=[notice_of(cod), notice_of(plain)],
     )
     client.force_login(world.users["warehouse"])
