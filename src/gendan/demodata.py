@@ -400,6 +400,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.purchasing import demo as purchasing_demo
 
     purchasing_demo.seed_purchasing(users, today)
+    from gendan.logistics import demo as logistics_demo
+
+    logistics_demo.seed_logistics(users)
     return True, logins + production_demo.LOGINS
 
 

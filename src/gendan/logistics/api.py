@@ -166,7 +166,6 @@ class RequestIn(Schema):
 class RequestPage(Schema):
     items: list[RequestOut]
     next_cursor: str | None
-    cutoff: str
 
 
 def request_out(r: DeliveryRequest) -> dict[str, Any]:
@@ -193,11 +192,7 @@ def list_requests(request: HttpRequest, q: Query[DayPageIn]) -> Any:
     _need_any(caller(request), p.PLAN_DISPATCH, p.REQUEST_DELIVERY, p.PREPARE_TRIP)
     day = q.day or timezone.localdate() + timedelta(days=1)
     rows, cursor = page_by_key(selectors.requests_of(day), key="id", after=q.after, limit=q.limit)
-    return {
-        "items": [request_out(r) for r in rows],
-        "next_cursor": cursor,
-        "cutoff": services.cutoff().strftime("%H:%M"),
-    }
+    return {"items": [request_out(r) for r in rows], "next_cursor": cursor}
 
 
 @router.post("/requests", response={201: RequestOut, **errors(403, 404, 409)})

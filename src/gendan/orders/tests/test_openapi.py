@@ -81,8 +81,10 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # log, summary, read, photo, confirm, reject, replacement, exchange, close), resolutions (2),
     # teams (1) (28), purchasing's
     # suppliers, materials, bills of materials, carton specs, plates, the plan, purchase orders,
-    # lines, in-transit, late lines, readiness and supplier figures (28)
-    assert operations == 169
+    # lines, in-transit, late lines, readiness and supplier figures (28), logistics' vehicles,
+    # drivers, delivery requests, trips (list, plan, add, prepare, depart), the driver's stops
+    # (list, photo, deliver, problem), cash (list, record) and scores (read, mark) (19)
+    assert operations == 188
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)
