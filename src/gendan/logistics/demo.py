@@ -11,10 +11,12 @@ from typing import Any
 from django.utils import timezone
 
 from gendan.catalog.models import Product
+from gendan.errors import DomainError
 from gendan.logistics import services
 from gendan.orders import services as order_services
 from gendan.orders.entry import LineInput
 from gendan.orders.workflow import Status
+from gendan.shipping import services as shipping
 
 
 def _ready(users: dict[str, Any], customer: str, lines: list[tuple[str, int, str]]) -> str:
@@ -41,14 +43,27 @@ def _ready(users: dict[str, Any], customer: str, lines: list[tuple[str, int, str
             LineInput(product=p, quantity=q, unit_price=Decimal(price)) for p, q, price in lines
         ],
     )
-    drive(
-        order.number,
-        Status.READY_TO_SHIP,
-        users,
-        cod=customer == "STORE01",
-        last="issue_delivery_note",
+    drive(order.number, Status.READY_TO_SHIP, users, cod=customer == "STORE01")
+    _inspected(users, order.number)
+    shipping.issue_shipping_notice(order_number=order.number, actor=users["merch"])
+    shipping.issue_outbound_slip(order_number=order.number, actor=users["finance"])
+    order.refresh_from_db()
+    shipping.issue_delivery_note(
+        order_number=order.number,
+        actor=users["merch"],
+        cod_amount=order.balance_due if customer == "STORE01" else Decimal("0"),
     )
     return str(order.shipping_notices.order_by("-id").values_list("number", flat=True).first())
+
+
+def _inspected(users: dict[str, Any], number: str) -> None:
+    """The final inspection the demo's quality plans ask before a shipping notice (passed)."""
+    from gendan.quality.services import record_inspection
+
+    try:
+        record_inspection(kind="final", order=number, defects={}, actor=users["qc"])
+    except DomainError:
+        pass  # no plan for the goods' family: nothing is asked
 
 
 def seed_logistics(users: dict[str, Any]) -> None:
