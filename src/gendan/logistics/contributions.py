@@ -50,7 +50,14 @@ def _cash(actor: Any, today: date, limit: int) -> SectionData:
     return SectionData(count=count, rows=rows)
 
 
+def _export_steps(actor: Any, today: date, limit: int) -> SectionData:
+    from gendan.logistics.exports import overdue_steps
+
+    return SectionData.page(overdue_steps(actor, today), limit)
+
+
 SECTIONS: dict[str, Callable[..., SectionData]] = {
+    "logistics_export_overdue": _lazy("logistics_export_overdue", _export_steps),
     "logistics_late_requests": _lazy("logistics_late_requests", _late),
     "logistics_not_prepared": _lazy("logistics_not_prepared", _not_prepared),
     "logistics_to_prepare": _lazy("logistics_to_prepare", _not_prepared),
@@ -69,6 +76,13 @@ def _register_attachments() -> None:
         timeline=lambda stop: {"customer": stop.customer},
         url=lambda stop: reverse("web:logistics_driver"),
     )
+    access.register(
+        model="logistics.exportshipment",
+        lookup=lambda actor, key: selectors.export_shipment_for(actor, key),
+        key_of=lambda shipment: shipment.number,
+        timeline=lambda shipment: {"customer": shipment.customer},
+        url=lambda shipment: reverse("web:logistics_plan"),
+    )
 
 
 def register() -> None:
@@ -85,6 +99,16 @@ def register() -> None:
         template="logistics/_section_requests.html",
         app="logistics",
         order=50,
+    )
+    add(
+        key="logistics_export_overdue",
+        title=_("Export steps overdue"),
+        description=_("Booking, inspection, customs, documents, FX and tax refund steps past due."),
+        roles={"merchandiser"},
+        build=SECTIONS["logistics_export_overdue"],
+        template="logistics/_section_export_steps.html",
+        app="logistics",
+        order=52,
     )
     add(
         key="logistics_not_prepared",

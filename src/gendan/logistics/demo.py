@@ -123,3 +123,34 @@ def seed_logistics(users: dict[str, Any]) -> None:
             actor=merch, notice=_ready(users, customer, lines), day=tomorrow, now=now
         )
     _ready(users, "DIST01", [("BC-401", 36, "11")])  # a notice not asked yet
+    seed_exports(users)
+
+
+def seed_exports(users: dict[str, Any]) -> None:
+    """A forwarder and a booking of the export customer's notices that wait for the container
+    (装柜): its checklist from booking to the tax refund, the booking overdue."""
+    from gendan.logistics import exports
+    from gendan.shipping.models import ShippingNotice, ShippingStatus
+
+    merch = users["merch"]
+    exports.save_forwarder(
+        actor=merch,
+        code="FWD-SZ",
+        name="深圳远航国际货运代理",
+        contact="Lisa Chen",
+        phone="0755-88886666",
+        email="booking@forwarder.example",
+    )
+    notices = list(
+        ShippingNotice.objects.filter(order__customer__code="EXP001", status=ShippingStatus.ISSUED)
+        .order_by("id")
+        .values_list("number", flat=True)
+    )
+    if notices:
+        exports.open_export_shipment(
+            actor=merch,
+            notices=notices,
+            etd=timezone.localdate() + timedelta(days=10),
+            forwarder="FWD-SZ",
+            vessel_voyage="COSCO SHIPPING ARIES 021E",
+        )

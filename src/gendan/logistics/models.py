@@ -216,3 +216,76 @@ class ScoreMark(models.Model):
 
     class Meta:
         ordering = ["-month", "id"]
+
+
+class Forwarder(models.Model):
+    """A freight forwarder (货代) the export shipments are booked with, and its contact."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExportStepKind(models.TextChoices):
+    BOOKING = "booking", _("Booking (订舱)")
+    INSPECTION = "inspection", _("Inspection (报检)")
+    CUSTOMS = "customs", _("Customs declaration (报关)")
+    DOCUMENTS = "documents", _("Documents (制单)")
+    FX_SETTLEMENT = "fx_settlement", _("FX settlement (结汇)")
+    FX_VERIFICATION = "fx_verification", _("FX verification (收汇核销)")
+    TAX_REFUND = "tax_refund", _("Tax refund (退税)")
+
+
+class ExportShipment(models.Model):
+    """One booking: the shipping notices of one or more export orders going together."""
+
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    customer = models.ForeignKey("parties.Customer", on_delete=models.PROTECT, related_name="+")
+    forwarder = models.ForeignKey(
+        Forwarder, null=True, blank=True, on_delete=models.PROTECT, related_name="shipments"
+    )
+    vessel_voyage = models.CharField(_("vessel / voyage"), max_length=100, blank=True)
+    etd = models.DateField(_("ETD"))
+    containers = models.CharField(_("container numbers"), max_length=300, blank=True)
+    notices = models.ManyToManyField("shipping.ShippingNotice", related_name="export_shipments")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ExportStep(models.Model):
+    """A step of the export checklist: its owner, its due date (from the ETD), done by whom."""
+
+    shipment = models.ForeignKey(ExportShipment, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=20, choices=ExportStepKind.choices)
+    seq = models.PositiveSmallIntegerField()
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["shipment", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "kind"], name="export_step_once")
+        ]
+        indexes = [models.Index(fields=["done_at", "due_on"], name="export_step_due")]

@@ -15,6 +15,7 @@ DRIVE = "deliver_stops"
 RECEIVE_CASH = "receive_driver_cash"
 VIEW_DRIVER_SCORES = "view_driver_scores"
 MARK_DRIVER = "mark_driver"
+MANAGE_EXPORTS = "manage_export_shipments"
 
 #: event kinds
 DELIVERY_REQUESTED = "logistics.delivery_requested"
@@ -26,6 +27,7 @@ STOP_PROBLEM = "logistics.stop_problem"
 CASH_HANDED_IN = "logistics.cash_handed_in"
 DRIVER_MARKED = "logistics.driver_marked"
 FLEET_CHANGED = "logistics.fleet_changed"
+EXPORT_STEP = "logistics.export_step"
 
 
 def register() -> None:
@@ -84,7 +86,14 @@ def register() -> None:
         roles={"merchandiser", "admin"},
         app="logistics",
     )
+    add(
+        code=MANAGE_EXPORTS,
+        label=_("Follow export shipments and their checklist"),
+        roles={"merchandiser", "admin"},
+        app="logistics",
+    )
     kind = extensions.add_event_kind
+    kind(code=EXPORT_STEP, label=_("Export shipment step"), app="logistics")
     kind(code=DELIVERY_REQUESTED, label=_("Delivery day requested"), app="logistics")
     kind(code=TRIP_PLANNED, label=_("Trip planned"), app="logistics")
     kind(code=TRIP_PREPARED, label=_("Trip prepared the day before"), app="logistics")

@@ -289,3 +289,16 @@ def photo_counts(stops: list[Stop]) -> dict[int, int]:
         .order_by()
     )
     return {r["object_id"]: r["n"] for r in rows}
+
+
+def export_shipment_for(actor: Any, key: str) -> Any:
+    """An export shipment for its files: for whoever follows export shipments."""
+    from gendan.errors import not_found
+    from gendan.logistics.models import ExportShipment
+
+    if actor is None or not actor.can("manage_export_shipments"):
+        raise not_found("export_shipment")
+    found = ExportShipment.objects.select_related("customer").filter(number=key).first()
+    if found is None:
+        raise not_found("export_shipment")
+    return found

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logistics/cash/", logistics_views.cash, name="logistics_cash"),
     path("logistics/scores/", logistics_views.driver_scores, name="logistics_scores"),
     path("logistics/scores.xlsx", logistics_views.driver_scores_xlsx, name="logistics_scores_xlsx"),
+    path("logistics/export/", logistics_views.export_shipments, name="logistics_export"),
     path(
         "logistics/today/<str:key>/",
         logistics_views.today_section,

@@ -310,3 +310,73 @@ def today_section(request: HttpRequest, key: str) -> HttpResponse:
     request.logistics_section = True  # type: ignore[attr-defined]
     data = section.build(request.user, timezone.localdate(), 50, request)
     return render(request, section.template, {"section": section, "data": data})
+
+
+@login_required
+def export_shipments(request: HttpRequest) -> HttpResponse:
+    """The export shipments and, with ``?shipment=``, one booking's checklist: each step's
+    owner, due date, done by whom and when; its files (booking confirmation, declarations...)."""
+    from gendan.attachments.selectors import files_of
+    from gendan.logistics import exports
+    from gendan.logistics.models import ExportShipment, Forwarder
+
+    _may(request.user, (p.MANAGE_EXPORTS,))
+    number = request.GET.get("shipment") or request.POST.get("shipment", "")
+    error, status = "", 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("what") == "open":
+                opened = exports.open_export_shipment(
+                    actor=request.user,
+                    notices=post.get("notices", "").replace(",", " ").split(),
+                    etd=_day(post.get("etd"), timezone.localdate()),
+                    forwarder=post.get("forwarder", ""),
+                    vessel_voyage=post.get("vessel_voyage", ""),
+                    containers=post.get("containers", ""),
+                )
+                number = opened.number
+            elif post.get("what") == "etd":
+                exports.set_etd(
+                    actor=request.user,
+                    number=number,
+                    etd=_day(post.get("etd"), timezone.localdate()),
+                )
+            else:
+                for upload in request.FILES.getlist("files"):
+                    attachments.attach_file(
+                        actor=request.user,
+                        model="logistics.exportshipment",
+                        key=number,
+                        file=upload,
+                        name=upload.name,
+                    )
+                exports.complete_step(
+                    actor=request.user,
+                    number=number,
+                    kind=post.get("kind", ""),
+                    note=post.get("note", ""),
+                )
+        except DomainError as exc:
+            error, status = prices.error_text(exc, request.user), 422
+        else:
+            return redirect(f"{request.path}?shipment={number}")
+    shipment = (
+        ExportShipment.objects.select_related("customer", "forwarder")
+        .prefetch_related("steps__owner", "steps__done_by", "notices__order")
+        .filter(number=number)
+        .first()
+        if number
+        else None
+    )
+    context = {
+        "shipments": list(
+            ExportShipment.objects.select_related("customer", "forwarder").order_by("-id")[:50]
+        ),
+        "shipment": shipment,
+        "files": list(files_of(shipment)) if shipment else [],
+        "forwarders": list(Forwarder.objects.all()),
+        "error": error,
+        "today": timezone.localdate(),
+    }
+    return render(request, "logistics/export.html", context, status=status)
