@@ -32,7 +32,12 @@ def _need_any(actor: Any, *perms: str) -> None:
 
 
 class PageIn(Schema):
-    after: str | None = None
+    after: int | None = Field(None, ge=0, le=2**31 - 1)
+    limit: int = Field(50, ge=1, le=LIMIT)
+
+
+class PlatePageIn(Schema):
+    after: str | None = Field(None, max_length=20)
     limit: int = Field(50, ge=1, le=LIMIT)
 
 
@@ -80,7 +85,7 @@ def vehicle_out(v: Vehicle) -> dict[str, Any]:
 
 
 @router.get("/vehicles", response={200: VehiclePage, **errors(403)})
-def list_vehicles(request: HttpRequest, q: Query[PageIn]) -> Any:
+def list_vehicles(request: HttpRequest, q: Query[PlatePageIn]) -> Any:
     _need_any(caller(request), p.PLAN_DISPATCH, p.MANAGE_FLEET, p.PREPARE_TRIP)
     rows, cursor = page_by_key(
         Vehicle.objects.select_related("body"), key="plate", after=q.after, limit=q.limit
