@@ -188,8 +188,8 @@ def complete_step(*, actor: Any, number: str, kind: str, note: str = "") -> Expo
             )
         step.done_at, step.done_by, step.note = timezone.now(), actor, note.strip()[:300]
         _save(step, actor)
-        orders = {n.order for n in shipment.notices.select_related("order")}
-        for order in orders or {None}:
+        orders: list[Any] = list({n.order for n in shipment.notices.select_related("order")})
+        for order in orders or [None]:
             record(
                 kind=p.EXPORT_STEP,
                 actor=actor,

@@ -201,9 +201,9 @@ def driver(request: HttpRequest) -> HttpResponse:
     trips = list(selectors.todays_trips(request.user))
     stops = [s for t in trips for s in t.stops.all()]
     cash, photos = selectors.cash_by_stop(stops), selectors.photo_counts(stops)
-    for stop in stops:  # the prefetched rows the template walks
-        stop.cash = cash.get(stop.pk, Decimal("0.00"))  # type: ignore[attr-defined]
-        stop.photo_count = photos.get(stop.pk, 0)  # type: ignore[attr-defined]
+    for row in stops:  # the prefetched rows the template walks
+        row.cash = cash.get(row.pk, Decimal("0.00"))  # type: ignore[attr-defined]
+        row.photo_count = photos.get(row.pk, 0)  # type: ignore[attr-defined]
     context = {
         "trips": trips,
         "problem_kinds": ProblemKind.choices,
