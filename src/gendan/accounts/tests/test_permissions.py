@@ -73,6 +73,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "finance",
         "inventory",
         "loading",
+        "logistics",
         "notifications",
         "orders",
         "outbox",
