@@ -186,6 +186,16 @@ LOGOUT_REDIRECT_URL = "/login/"
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
 #: requests for tomorrow's deliveries close at this local time today (HH:MM)
 GENDAN_DISPATCH_CUTOFF = os.environ.get("GENDAN_DISPATCH_CUTOFF", "17:00")
+#: the company's own name, address and bank on export documents (packing list, invoice)
+GENDAN_COMPANY_NAME = os.environ.get(
+    "GENDAN_COMPANY_NAME", "跟单示范贸易有限公司 Gendan Demo Trading Co., Ltd."
+)
+GENDAN_COMPANY_ADDRESS = os.environ.get(
+    "GENDAN_COMPANY_ADDRESS", "广东省广州市天河区示范路 1 号 No. 1 Shifan Road, Guangzhou, China"
+)
+GENDAN_COMPANY_BANK = os.environ.get(
+    "GENDAN_COMPANY_BANK", "Bank of China Guangzhou Branch · SWIFT BKCHCNBJ400 · A/C 000-000000"
+)
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
 GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20"))
 GENDAN_LOGIN_LOCK_SECONDS = int(os.environ.get("GENDAN_LOGIN_LOCK_SECONDS", "60"))

@@ -13,6 +13,11 @@ urlpatterns = [
     path("logistics/scores.xlsx", logistics_views.driver_scores_xlsx, name="logistics_scores_xlsx"),
     path("logistics/export/", logistics_views.export_shipments, name="logistics_export"),
     path(
+        "logistics/export/document.pdf",
+        logistics_views.export_document,
+        name="logistics_export_pdf",
+    ),
+    path(
         "logistics/today/<str:key>/",
         logistics_views.today_section,
         name="logistics_today_section",

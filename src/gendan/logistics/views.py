@@ -378,5 +378,28 @@ def export_shipments(request: HttpRequest) -> HttpResponse:
         "forwarders": list(Forwarder.objects.all()),
         "error": error,
         "today": timezone.localdate(),
+        "show_prices": request.user.can(Perm.VIEW_PRICES),
     }
     return render(request, "logistics/export.html", context, status=status)
+
+
+@login_required
+def export_document(request: HttpRequest) -> HttpResponse:
+    """The packing list or the commercial invoice of an export shipment, as a PDF."""
+    from gendan.logistics import documents
+    from gendan.shipping.documents import font_url, render_pdf
+
+    _may(request.user, (p.MANAGE_EXPORTS,))
+    kind = request.GET.get("doc", documents.PACKING_LIST)
+    try:
+        doc = documents.build(request.user, request.GET.get("shipment", ""), kind)
+    except DomainError as exc:
+        if exc.code == "permission_denied":
+            raise PermissionDenied from exc
+        raise Http404 from exc
+    html = render_to_string(
+        "logistics/export_document_pdf.html", {"doc": doc, "font_url": font_url(for_pdf=True)}
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{doc.shipment.number}.pdf"'
+    return response

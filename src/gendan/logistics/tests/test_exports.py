@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 def test_an_export_shipment_walks_its_checklist_to_the_tax_refund(world, settings, client):
     merch = world.users["merch"]
-    order = world.order(customer="EXP001", lines=[("BC-101", 24, "1.5")], to=Status.READY_TO_SHIP)
+    order = world.order(
+        customer="EXP001",
+        lines=[("BC-101", 24, "1.5"), ("FN-101", 2, "300")],
+        to=Status.READY_TO_SHIP,
+    )
     shipping.issue_shipping_notice(order_number=order.number, actor=merch)
     notice = order.shipping_notices.get().number
     exports.save_forwarder(actor=merch, code="FWD1", name="Sino Freight", email="ops@fwd.example")
@@ -60,3 +64,15 @@ def test_an_export_shipment_walks_its_checklist_to_the_tax_refund(world, setting
         exports.complete_step(actor=merch, number=shipment.number, kind=kind, note="ok")
     assert not shipment.steps.filter(done_at__isnull=True).exists()
     assert shipment.steps.get(kind="tax_refund").done_by == merch
+    # the packing list: the company's own name, each unit's total apart; the invoice is prices
+    pdf = reverse("web:logistics_export_pdf") + f"?shipment={shipment.number}&doc="
+    response = client.get(pdf + "packing_list")
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(response.content)
+    text = "".join("".join(page.get_textpage().get_text_range().split()) for page in document)
+    document.close()
+    assert "PACKINGLIST" in text and "GendanDemoTrading" in text and "NordicHomeAB" in text
+    assert "Total合计24箱2件" in text  # each unit's total apart, never 26
+    client.force_login(world.users["warehouse"])
+    assert client.get(pdf + "commercial_invoice").status_code == 403
