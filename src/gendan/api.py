@@ -37,6 +37,7 @@ from gendan.errors import DomainError, Kind
 from gendan.exports.api import router as exports_router
 from gendan.finance.api import router as finance_router
 from gendan.loading.api import router as loading_router
+from gendan.logistics.api import router as logistics_router
 from gendan.orders.api import router as orders_router
 from gendan.parties.api import router as parties_router
 from gendan.patrol.api import router as patrol_router
@@ -297,6 +298,7 @@ def mount() -> None:
     api.add_router("/contracts", contracts_router)
     api.add_router("/patrol", patrol_router)
     api.add_router("/prospects", prospects_router)
+    api.add_router("/logistics", logistics_router)
     # last, so that every operation above is matched first; not part of the document
     rest = Router()
     for pattern, view in (("/", api_root), ("/{path:path}", unknown_path)):

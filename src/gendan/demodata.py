@@ -407,6 +407,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     contracts_demo.seed_contracts(users)
     patrol_demo.seed_patrol(users)
     prospects_demo.seed_prospects(users)
+    from gendan.logistics import demo as logistics_demo
+
+    logistics_demo.seed_logistics(users)
     return True, logins + production_demo.LOGINS
 
 

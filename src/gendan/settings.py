@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "gendan.contracts",
     "gendan.patrol",
     "gendan.prospects",
+    "gendan.logistics",
     "gendan.shipping",
     "gendan.loading",
     "gendan.attachments",
@@ -186,6 +187,19 @@ LOGOUT_REDIRECT_URL = "/login/"
 # passwords allowed per account and per client address (0 = no address limit) before a lock of
 # GENDAN_LOGIN_LOCK_SECONDS, doubled with each further failure up to 15 minutes.
 GENDAN_TOKEN_DAYS = int(os.environ.get("GENDAN_TOKEN_DAYS", "90"))
+#: requests for tomorrow's deliveries close at this local time today (HH:MM)
+GENDAN_DISPATCH_CUTOFF = os.environ.get("GENDAN_DISPATCH_CUTOFF", "17:00")
+#: the company's own name, address and bank: the seller on the sales contract and the export
+#: documents (packing list, commercial invoice)
+GENDAN_COMPANY_NAME = os.environ.get(
+    "GENDAN_COMPANY_NAME", "跟单示范贸易有限公司 Gendan Demo Trading Co., Ltd."
+)
+GENDAN_COMPANY_ADDRESS = os.environ.get(
+    "GENDAN_COMPANY_ADDRESS", "广东省广州市天河区示范路 1 号 No. 1 Shifan Road, Guangzhou, China"
+)
+GENDAN_COMPANY_BANK = os.environ.get(
+    "GENDAN_COMPANY_BANK", "Bank of China Guangzhou Branch · SWIFT BKCHCNBJ400 · A/C 000-000000"
+)
 GENDAN_LOGIN_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_FREE_FAILURES", "5"))
 GENDAN_LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("GENDAN_LOGIN_ADDRESS_FREE_FAILURES", "20"))
 GENDAN_LOGIN_LOCK_SECONDS = int(os.environ.get("GENDAN_LOGIN_LOCK_SECONDS", "60"))
@@ -258,11 +272,6 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("GENDAN_EMAIL_FROM", "Gendan <gendan@localhost>")
 # Links in mails and notifications point here (no request to read the host from in a worker).
 GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
-# the seller printed on the sales contract (contracts app)
-GENDAN_COMPANY_NAME = os.environ.get(
-    "GENDAN_COMPANY_NAME", "跟单示范有限公司 Gendan Demo Co., Ltd."
-)
-GENDAN_COMPANY_ADDRESS = os.environ.get("GENDAN_COMPANY_ADDRESS", "")
 # Periodic jobs (`gendan scheduler`): how long housekeeping keeps finished background tasks and
 # the record of job runs.
 GENDAN_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("GENDAN_TASK_RESULTS_KEEP_DAYS", "14"))

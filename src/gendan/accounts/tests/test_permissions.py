@@ -74,6 +74,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "finance",
         "inventory",
         "loading",
+        "logistics",
         "notifications",
         "orders",
         "outbox",
@@ -154,8 +155,9 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # (list, issue, confirm) and chase (7), the reports' index, daily sales, daily reports (list,
     # a day), report sheets and regions (6), after-sales' samples, campaigns, complaints,
     # resolutions and teams (30), purchasing's (28), contracts' (5), the patrol's (8), prospects'
-    # and stock offers' (11)
-    assert len(operations) == 195
+    # and stock offers' (11), logistics' vehicles, drivers, requests, trips, the driver's stops,
+    # cash and scores (19)
+    assert len(operations) == 214
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

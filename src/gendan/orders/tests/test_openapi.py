@@ -87,8 +87,10 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # (list, read, issue, countersigned, terms: 5), the patrol's exceptions (list, raise, read,
     # photo, action, close, slip, count per kind and line: 8), prospects and stock offers
     # (offers list, send, link, stale stock, hit rate, prospects list, add, read, log, status,
-    # win: 11)
-    assert operations == 195
+    # win: 11), logistics' vehicles, drivers, delivery requests, trips (list, plan, add,
+    # prepare, depart), the driver's stops (list, photo, deliver, problem), cash (list, record)
+    # and scores (read, mark) (19)
+    assert operations == 214
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)

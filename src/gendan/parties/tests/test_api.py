@@ -122,6 +122,7 @@ REPORTS = {
     "/api/v1/patrol/by-kind-and-line",
     "/api/v1/prospects/stock",  # at most 200 rows of stock levels, bounded
     "/api/v1/prospects/hit-rate",
+    "/api/v1/logistics/scores",
 }
 
 
@@ -169,6 +170,12 @@ def test_every_list_is_a_page(http, merch, world):
         "/api/v1/patrol/exceptions",
         "/api/v1/prospects/",
         "/api/v1/prospects/offers",
+        "/api/v1/logistics/vehicles",
+        "/api/v1/logistics/drivers",
+        "/api/v1/logistics/requests",
+        "/api/v1/logistics/trips",
+        "/api/v1/logistics/driver/stops",
+        "/api/v1/logistics/cash",
         *REPORTS,
     }
     components = api.get_openapi_schema()["components"]["schemas"]

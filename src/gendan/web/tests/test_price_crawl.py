@@ -57,6 +57,12 @@ CURRENCY = r"(?:(?<![A-Za-z])(?:USD|CNY|RMB|EUR|HKD|GBP|JPY)(?![A-Za-z])|US\$|[Â
 AMOUNT = re.compile(rf"{CURRENCY}\s?\d|\d\s?{CURRENCY}")
 # random tokens could spell "4HKD5" by chance: they are left out of what is checked
 TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]*"')
+# the single named exception to the price rule (docs/decisions.md): the cash a driver is to
+# collect at their own stop, in exactly one field of the driver's page and of their stops' API
+CASH_TO_COLLECT = re.compile(
+    r'(<output class="cash" data-price-exception="cash_to_collect"[^>]*>)[^<]*(</output>)'
+    r'|("cash_to_collect": ?)"[^"]*"'
+)
 
 #: page routes with the seeded records that fill their parameters (see `page_urls`)
 POST_ONLY_PAGES = {
@@ -119,6 +125,7 @@ class Findings:
     def check(self, where: str, text: str, kind: str) -> None:
         self.read[kind] += 1
         text = TOKENS.sub(r'\1"', text)
+        text = CASH_TO_COLLECT.sub(lambda m: (m[1] or m[3]) + "â€¦" + (m[2] or ""), text)
         for sentinel in sorted(self.sentinels):
             if sentinel in text:
                 self.leaks.append(f"{where}: sentinel {sentinel}")
@@ -296,6 +303,7 @@ def seed(world: Any) -> Seeded:
         number=complaint.number,
         lines=[aftersales.ReplacementLine(product="FN-101", quantity=2, unit_price=SENTINEL_PRICE)],
     )
+    _a_trip_of_today(u, cod)
     orders += [n for n in Order.objects.order_by("number").values_list("number", flat=True)]
     orders = list(dict.fromkeys(orders))  # the sentinel orders first, then the container's
     documents: list[tuple[str, str, str]] = []
@@ -395,6 +403,28 @@ def _duties(u: dict[str, Any], orders: list[str]) -> dict[str, list[str]]:
         "prospects": [prospect.number],
         "offers": offers,
     }
+
+
+def _a_trip_of_today(u: dict[str, Any], order: Order) -> None:
+    """The driver's trip of today with a stop whose delivery note asks the sentinel cash: the
+    driver's page and stops' answer show it in their one named field, and nowhere else."""
+    from gendan.logistics.models import DeliveryRequest, Driver, Stop, Trip, Vehicle
+
+    today = timezone.localdate()
+    notice = order.shipping_notices.get()
+    driver = Driver.objects.create(user=u["driver"], licence="L-CRAWL", phone="13900000000")
+    van = Vehicle.objects.create(plate="CRAWL-1", capacity_m3=10, capacity_kg=2000)
+    trip = Trip.objects.create(
+        number="TR-CRAWL",
+        day=today,
+        vehicle=van,
+        driver=driver,
+        departure="07:30",
+        planned_by=u["merch"],
+        status="departed",
+    )
+    stop = Stop.objects.create(trip=trip, seq=1, customer=order.customer, address="crawl")
+    DeliveryRequest.objects.create(notice=notice, day=today, requested_by=u["merch"], stop=stop)
 
 
 def _purchases(u: dict[str, Any], order: Order) -> list[str]:
@@ -590,6 +620,10 @@ def page_urls(s: Seeded) -> Iterator[tuple[str, str]]:
             from gendan.quality.sections import LAZY as QUALITY_LAZY
 
             kwargs = [{"key": k} for k in sorted(QUALITY_LAZY)]
+        elif name == "logistics_today_section":
+            from gendan.logistics.contributions import SECTIONS as LOGISTICS_SECTIONS
+
+            kwargs = [{"key": k} for k in sorted(LOGISTICS_SECTIONS)]
         elif name == "aftersales_today_section":
             from gendan.aftersales.contributions import SECTIONS
 
@@ -852,6 +886,21 @@ API_WRITES_NOT_SENT = {
     ("PATCH", "/api/v1/purchasing/lines/{line_id}"): "as the order's confirm",
     ("POST", "/api/v1/purchasing/lines/{line_id}/shipments"): "quantities and dates",
     ("POST", "/api/v1/purchasing/lines/{line_id}/receipts"): "quantities and dates",
+    # logistics: sizes, weights, dates and names; the cash of a stop only in the driver's own
+    # stop's answer (the named exception), the cash handed in only to those who see prices
+    ("PUT", "/api/v1/logistics/vehicles/{plate}"): "capacities; as GET /logistics/vehicles",
+    ("PUT", "/api/v1/logistics/drivers/{username}"): "a licence and a phone",
+    ("POST", "/api/v1/logistics/requests"): "a day and a reason; as GET /logistics/requests",
+    ("POST", "/api/v1/logistics/trips"): "loads by volume and weight; as GET /logistics/trips",
+    ("POST", "/api/v1/logistics/trips/{number}/add"): "as POST /logistics/trips",
+    ("POST", "/api/v1/logistics/trips/{number}/prepare"): "as POST /logistics/trips",
+    ("POST", "/api/v1/logistics/trips/{number}/depart"): "as POST /logistics/trips",
+    ("POST", "/api/v1/logistics/stops/{stop_id}/photos"): "a file upload",
+    ("POST", "/api/v1/logistics/stops/{stop_id}/deliver"): "the driver's own stop only, "
+    "answered as GET /logistics/driver/stops",
+    ("POST", "/api/v1/logistics/stops/{stop_id}/problem"): "as the deliver",
+    ("POST", "/api/v1/logistics/cash"): "refused without view_prices before anything is read",
+    ("POST", "/api/v1/logistics/scores/marks"): "points and a note; as GET /logistics/scores",
 }
 API_WRITES_SENT = {
     ("POST", "/api/v1/orders/{number}/actions/{action}"),
