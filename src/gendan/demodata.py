@@ -404,12 +404,14 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.patrol import demo as patrol_demo
     from gendan.prospects import demo as prospects_demo
 
+    from gendan.logistics import demo as logistics_demo
+
+    # logistics releases and ships orders of its own: before DIST01's contract terms (which
+    # hold a release until the countersigned contract) are set
+    logistics_demo.seed_logistics(users)
     contracts_demo.seed_contracts(users)
     patrol_demo.seed_patrol(users)
     prospects_demo.seed_prospects(users)
-    from gendan.logistics import demo as logistics_demo
-
-    logistics_demo.seed_logistics(users)
     return True, logins + production_demo.LOGINS
 
 
