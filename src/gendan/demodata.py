@@ -401,10 +401,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
 
     purchasing_demo.seed_purchasing(users, today)
     from gendan.contracts import demo as contracts_demo
+    from gendan.logistics import demo as logistics_demo
     from gendan.patrol import demo as patrol_demo
     from gendan.prospects import demo as prospects_demo
-
-    from gendan.logistics import demo as logistics_demo
 
     # logistics releases and ships orders of its own: before DIST01's contract terms (which
     # hold a release until the countersigned contract) are set
