@@ -36,7 +36,7 @@ from gendan.timeline.services import record as record_event
 log = logging.getLogger(__name__)
 
 #: the mails there are templates for: outbox/mail/<name>_subject.txt and <name>_body.txt
-TEMPLATES = frozenset({"signature_waiting", "order_status", "daily_report"})
+TEMPLATES = frozenset({"signature_waiting", "order_status", "daily_report", "forecast_warning"})
 
 
 def language_of(user: User) -> str:

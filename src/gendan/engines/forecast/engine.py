@@ -138,9 +138,9 @@ def forecast_orders(
     settings = settings or Settings()
     paces = {code: pace_of(line, today, settings) for code, line in lines.items()}
     loads = {code: Load(line.calendar, today) for code, line in lines.items()}
-    for code, hours in (booked or {}).items():
+    for code, hours in (booked or {}).items():  # standard hours, at the line's pace
         if code in loads and hours > 0:
-            loads[code].book(hours)
+            loads[code].book(hours / (paces[code].share or 1.0))
     ordered = sorted(orders, key=lambda o: (o.delivery, o.number))
     return [_forecast(o, lines, loads, paces, today, company, settings) for o in ordered]
 

@@ -1,0 +1,1 @@
+from gendan.outbox.tests.conftest import smtp  # noqa: F401  (a real local SMTP server)
