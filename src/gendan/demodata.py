@@ -400,6 +400,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     from gendan.purchasing import demo as purchasing_demo
 
     purchasing_demo.seed_purchasing(users, today)
+    from gendan.forecast import demo as forecast_demo
+
+    forecast_demo.seed_forecast(users, today)
     return True, logins + production_demo.LOGINS
 
 

@@ -1,7 +1,7 @@
 """What the forecast contributes to the shell: its permission and event kind, the Today section
 of the orders at risk (salesperson and merchandiser), the cockpit's panel of the expected date
 against the delivery date with the reasons, a navigation entry to the list, and two periodic
-jobs: every five minutes the orders a fact touched since (reports, schedule moves, outsourcing,
+jobs: every two minutes the orders a fact touched since (reports, schedule moves, outsourcing,
 amended dates, releases), nightly every open order."""
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def register() -> None:
         registry.Job(
             name="forecast.touched",
             label=_("Delivery forecast of the orders just changed"),
-            schedule=registry.Every(minutes=5),
+            schedule=registry.Every(minutes=2),
             run=touched,
             app="forecast",
         )

@@ -34,6 +34,7 @@ from gendan.production.models import (
 HORIZON = 400  # days of calendar read ahead
 HISTORY = 28  # calendar days of reports read back (the engine keeps the last ``window`` days)
 DEFAULT_SHIP_DAYS = 2
+NOT_ORDERED_DAYS = 7  # a material short and not on order: ready a week from today at best
 
 
 def settings() -> engine.Settings:
@@ -116,7 +117,7 @@ def ship_days_by_channel(today: date) -> dict[str, int]:
     return {c: round(statistics.median(d) * 6 / 7) for c, d in spans.items() if len(d) >= 5}
 
 
-def material_dates(notice_line_ids: list[int], today: date) -> dict[int, tuple[date, str]]:
+def material_dates(notice_line_ids: list[int], today: date) -> dict[int, tuple[date, str, bool]]:
     """Per notice line short of material: the day the last short material is expected (and
     what it is); purchasing's readiness, read in one pass."""
     if not notice_line_ids:
@@ -140,9 +141,11 @@ def material_dates(notice_line_ids: list[int], today: date) -> dict[int, tuple[d
         late = [s for s in found.shortages if s.expected is None or s.expected > today]
         if not late:
             continue
+        missing = [s for s in late if s.expected is None]
         if ready is None:  # something short is not on order: a week from today at best
-            ready = today + timedelta(days=7)
-        out[nl] = (ready, late[0].need.material.name)
+            ready = today + timedelta(days=NOT_ORDERED_DAYS)
+        named = (missing or late)[0].need.material.name
+        out[nl] = (ready, named, not missing)
     return out
 
 
@@ -217,8 +220,9 @@ def gather(today: date, *, orders: Iterable[int] | None = None) -> World:
                     engine.Chain(
                         key=str(nl),
                         steps=tuple(steps),
-                        material_ready=materials.get(nl, (None, ""))[0],
-                        material=materials.get(nl, (None, ""))[1],
+                        material_ready=materials[nl][0] if nl in materials else None,
+                        material=materials[nl][1] if nl in materials else "",
+                        material_ordered=materials[nl][2] if nl in materials else True,
                     )
                     for nl, steps in by_line.items()
                 ),

@@ -182,10 +182,15 @@ def _forecast(
                 add(
                     Reason(
                         "material",
-                        {"material": chain.material, "ready": chain.material_ready, "days": held},
+                        {
+                            "material": chain.material,
+                            "ready": chain.material_ready,
+                            "days": held,
+                            "ordered": chain.material_ordered,
+                        },
                         delay=company.working_days_between(today, chain.material_ready),
                     ),
-                    chain.key,
+                    chain.material or chain.key,
                 )
             first_open = False
             if step.outsourced:
@@ -200,7 +205,7 @@ def _forecast(
                         {"step": step.name, "back": day(finish)},
                         delay=company.working_days_between(day(start), day(finish)),
                     ),
-                    step.key,
+                    step.name,
                 )
             elif step.line in loads and step.rate:
                 line = lines[step.line]

@@ -93,6 +93,7 @@ class Chain:
     steps: tuple[Step, ...]
     material_ready: date | None = None  # None or a day <= today: in hand
     material: str = ""  # what is awaited, as the merchandiser calls it (包装袋)
+    material_ordered: bool = True  # False: not on order yet (``material_ready`` a guess)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ def word(reason: Reason, language: str) -> str:
         return text + (f" ({cause[1]})" if cause else "")
     if reason.code == "material":
         what = p.get("material") or ("物料" if zh else "material")
+        if not p.get("ordered", True):
+            return f"{what}还没下单" if zh else f"{what} not ordered yet"
         if zh:
             return f"{what}预计晚{days}天到货（{_day(p['ready'], 'zh')}）"
         return f"{what} expected {days} days late ({_day(p['ready'], 'en')})"
