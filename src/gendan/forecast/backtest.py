@@ -5,6 +5,8 @@ already shipped) and score the warning "will be late" against what happened, bes
 baselines a user has today:
 
 - ``passed``: late once the delivery date has passed and the order has not shipped (the peers);
+- ``forecast``: the engine says "late" (a negative margin); ``warning``: it says "at risk" or
+  "late", the warning the app sends to the salesperson;
 - ``spreadsheet``: finish = today + what remains of the order / the standard rate of its
   slowest step, + 2 working days to ship (the planner's spreadsheet).
 
@@ -17,8 +19,8 @@ time, counted once per change from "not late" to "late").
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 import statistics
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,7 +37,8 @@ from gendan.engines.forecast import (
 from gendan.forecast.history import KINDS, History, Order, Params, generate
 
 WARMUP = 28  # days of history before the first scored delivery date's window opens
-PREDICTORS = ("forecast", "spreadsheet", "passed")
+PREDICTORS = ("forecast", "warning", "spreadsheet", "passed")
+WARN_MARGIN = 0  # the forecast warns "will be late" under this margin (working days)
 
 
 @dataclass(frozen=True)
@@ -60,16 +63,31 @@ def _learnt_ship_days(h: History, today: date) -> int:
     return round(statistics.median(spans)) if len(spans) >= 5 else 2
 
 
-def _observed_material(o: Order, today: date) -> date | None:
+def _observed_material(o: Order, today: date, delays: list[int] | None = None) -> date | None:
+    """The day the forecaster expects the material: the supplier's promise (once passed,
+    "tomorrow"); with ``delays`` (what past promises were late by, from the receipts) the
+    promise plus the mean delay of the promises as late as this one already is."""
     if o.material_arrives <= today:
         return None
+    late_by = max(0, (today - o.promised_material).days)
+    if delays:
+        worse = [d for d in delays if d >= late_by]
+        extra = round(statistics.mean(worse)) if worse else late_by + 1
+        return max(today + timedelta(days=1), o.promised_material + timedelta(days=extra))
     if o.promised_material >= today:
         return o.promised_material
     return today + timedelta(days=1)  # the promise passed: "tomorrow", says the supplier
 
 
-def replay(h: History, settings: Settings | None = None) -> dict[str, dict[str, list[date]]]:
-    """Per predictor, per order number, the mornings it said "late"."""
+def replay(
+    h: History,
+    settings: Settings | None = None,
+    *,
+    warn_margin: int = WARN_MARGIN,
+    learn_material: bool = False,
+) -> dict[str, dict[str, list[date]]]:
+    """Per predictor, per order number, the mornings it said "late" (the forecast: a margin
+    under ``warn_margin`` working days)."""
     settings = settings or Settings()
     said: dict[str, dict[str, list[date]]] = {p: defaultdict(list) for p in PREDICTORS}
     good_by_day: dict[str, list[tuple[date, int]]] = defaultdict(list)
@@ -82,6 +100,15 @@ def replay(h: History, settings: Settings | None = None) -> dict[str, dict[str, 
         if not h.calendar.working(today):
             continue
         ship_days = _learnt_ship_days(h, today)
+        delays = (
+            [
+                (o.material_arrives - o.promised_material).days
+                for o in h.orders
+                if o.material_arrives < today
+            ]
+            if learn_material
+            else None
+        )
         lines = {
             code: Line(
                 code,
@@ -116,8 +143,12 @@ def replay(h: History, settings: Settings | None = None) -> dict[str, dict[str, 
                 said["spreadsheet"][o.number].append(today)
             if all(v <= 0 for v in remaining.values()):
                 done = max(d for s in o.steps for d, _g in good_by_day[s.key] if d < today)
-                if h.calendar.add_working_days(done, ship_days) > o.delivery:
+                expected = h.calendar.add_working_days(done, ship_days)
+                margin = h.calendar.working_days_between(expected, o.delivery)
+                if margin < warn_margin:
                     said["forecast"][o.number].append(today)
+                if margin < settings.at_risk_margin:
+                    said["warning"][o.number].append(today)
                 continue
             steps = tuple(
                 Step(
@@ -134,13 +165,15 @@ def replay(h: History, settings: Settings | None = None) -> dict[str, dict[str, 
                 OrderInput(
                     o.number,
                     o.delivery,
-                    (Chain(o.number, steps, material_ready=_observed_material(o, today)),),
+                    (Chain(o.number, steps, material_ready=_observed_material(o, today, delays)),),
                     ship_days=ship_days,
                 )
             )
         for f in forecast_orders(inputs, lines, today=today, company=h.calendar, settings=settings):
-            if f.risk == Risk.LATE:
+            if f.risk == Risk.LATE or f.margin < warn_margin:
                 said["forecast"][f.number].append(today)
+            if f.risk != Risk.ON_TIME:  # the warning the app sends: at risk or late
+                said["warning"][f.number].append(today)
     return said
 
 
@@ -199,9 +232,16 @@ def score(h: History, said: dict[str, dict[str, list[date]]]) -> list[Score]:
     return out
 
 
-def run(params: Params, settings: Settings | None = None) -> list[Score]:
+def run(
+    params: Params,
+    settings: Settings | None = None,
+    *,
+    warn_margin: int = WARN_MARGIN,
+    learn_material: bool = False,
+) -> list[Score]:
     history = generate(params)
-    return score(history, replay(history, settings))
+    said = replay(history, settings, warn_margin=warn_margin, learn_material=learn_material)
+    return score(history, said)
 
 
 def table(scores: list[Score]) -> str:

@@ -61,6 +61,10 @@ def pace_of(line: Line, today: date, settings: Settings) -> Pace:
     planned = sum(by_day[d][0] for d in days)
     good = sum(by_day[d][1] for d in days)
     share = min(max(good / planned, 0.1), 1.5)
+    if settings.long_window > len(days):
+        longer = sorted(by_day)[-settings.long_window :]
+        total = sum(by_day[d][0] for d in longer)
+        share = min(share, max(sum(by_day[d][1] for d in longer) / total, 0.1))
     cause = shortfall.most_common(1)[0][0] if shortfall else ""
     return Pace(share=share, cause=cause, days=len(days))
 

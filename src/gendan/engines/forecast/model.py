@@ -107,6 +107,7 @@ class OrderInput:
 @dataclass(frozen=True)
 class Settings:
     window: int = 5  # working days of reports that make a line's demonstrated rate
+    long_window: int = 0  # > 0: the rate is the lower of the two windows' (slips come back)
     min_reports: int = 3  # fewer report days: the standard rate stands
     at_risk_margin: int = 2  # working days of margin under which an order is at risk
     slow_below: float = 0.95  # a line below this share of plan is named as a reason
