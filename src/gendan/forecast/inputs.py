@@ -100,9 +100,22 @@ def lines_of(today: date, company: engine.Calendar, ids: Iterable[int] | None = 
     return lines, codes
 
 
+#: the learnt shipping days of a day, per process (they move slowly; one order's refresh
+#: should not read half a year of orders)
+_SHIP_DAYS: dict[date, dict[str, int]] = {}
+
+
 def ship_days_by_channel(today: date) -> dict[str, int]:
     """The median working days from production done to shipment over the last half year's
-    shipped orders, per channel (the default with fewer than five)."""
+    shipped orders, per channel (the default with fewer than five); read once a day per
+    process."""
+    if today not in _SHIP_DAYS:
+        _SHIP_DAYS.clear()
+        _SHIP_DAYS[today] = _learn_ship_days(today)
+    return _SHIP_DAYS[today]
+
+
+def _learn_ship_days(today: date) -> dict[str, int]:
     spans: dict[str, list[int]] = defaultdict(list)
     for channel, done, shipped in (
         Order.objects.filter(

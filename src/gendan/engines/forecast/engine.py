@@ -77,13 +77,22 @@ class Load:
     today: date
     free: list[float] = field(default_factory=list)
     base: list[float] = field(default_factory=list)  # the calendar's hours
+    # working days and holiday closures before each day (prefix sums, so that a long queue
+    # costs nothing to count)
+    worked_before: list[int] = field(default_factory=lambda: [0])
+    closed_before: list[int] = field(default_factory=lambda: [0])
     first_free: int = 0
 
     def _ensure(self, offset: int) -> None:
+        cal = self.calendar
         while len(self.free) <= offset:
-            hours = self.calendar.hours_on(self.today + timedelta(days=len(self.free)))
+            day = self.today + timedelta(days=len(self.free))
+            hours = cal.hours_on(day)
             self.free.append(hours)
             self.base.append(hours)
+            self.worked_before.append(self.worked_before[-1] + (hours > 0))
+            closed = hours <= 0 and day.weekday() not in cal.days_off
+            self.closed_before.append(self.closed_before[-1] + closed)
 
     def book(self, hours: float) -> None:
         """Hours taken before any order given to the engine (the work ahead of one order)."""
@@ -111,21 +120,15 @@ class Load:
                 if hours <= EPS:
                     break
             i += 1
-        base = self.base
-        full = sum(1 for j in range(earliest, start) if base[j] > 0)
+        self._ensure(start)
+        full = self.worked_before[start] - self.worked_before[earliest]
         return start, i, full
 
     def closed_between(self, first: int, last: int) -> int:
         """Days closed by a holiday or an exception (not the weekly days off) in [first, last]."""
-        cal = self.calendar
-        count = 0
-        for i in range(first, last + 1):
-            day = self.today + timedelta(days=i)
-            if day.weekday() in cal.days_off:
-                continue
-            if cal.hours_on(day) <= 0:
-                count += 1
-        return count
+        self._ensure(last + 1)
+        first = max(first, 0)
+        return self.closed_before[last + 1] - self.closed_before[first]
 
 
 def forecast_orders(

@@ -140,7 +140,7 @@ remaining = st.integers(min_value=0, max_value=20_000)
     holidays=st.frozensets(st.integers(min_value=0, max_value=60), max_size=8),
     share=st.one_of(st.none(), st.floats(min_value=0.2, max_value=1.3)),
 )
-def test_more_remaining_never_gives_an_earlier_date(
+def test_more_remaining_never_gives_the_order_an_earlier_date(
     quantities: list[tuple[int, int]],
     extra: int,
     which: int,
@@ -174,4 +174,11 @@ def test_more_remaining_never_gives_an_earlier_date(
         return {f.number: f.expected for f in found}
 
     before, after = expected(0), expected(extra)
-    assert all(after[k] >= before[k] for k in before)
+    bumped = f"SO-{which // 2}"
+    if bumped in before:
+        assert after[bumped] >= before[bumped]
+    # the orders due before it are not touched by it; one due after it may move earlier (list
+    # scheduling's anomaly: a longer step ahead can leave a gap that a later order fills)
+    for k in before:
+        if k < bumped:
+            assert after[k] == before[k]
