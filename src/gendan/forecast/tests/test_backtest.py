@@ -1,5 +1,5 @@
 """The backtest's small version: a 90-day history on a seed drawn at random (printed, so that a
-failure can be replayed with ``gendan backtest_forecast --seed N --days 90``)."""
+failure can be replayed with ``gendan backtest-forecast --seed N --days 90``)."""
 
 from __future__ import annotations
 

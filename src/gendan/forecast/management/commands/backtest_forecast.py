@@ -1,4 +1,4 @@
-"""gendan backtest_forecast --seed N [--days D --lines-per-kind L --orders-per-day R ...]:
+"""gendan backtest-forecast --seed N [--days D --lines-per-kind L --orders-per-day R ...]:
 generate a factory history with slips and replay it day by day, printing the forecast's scores
 beside the two baselines (docs/benchmarks.md). Touches no database."""
 
