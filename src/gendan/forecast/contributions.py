@@ -54,6 +54,18 @@ def touched(period: Any) -> dict[str, Any]:
     return {"orders": len(ids), "changed": done.changed, "warned": done.warned}
 
 
+def on_new_date(step: Any) -> dict[str, Any]:
+    """``agree_new_date``'s effect: the order's forecast is refreshed against its new date once
+    the transition has committed (its warning state follows the new margin)."""
+    from django.db import transaction
+
+    from gendan.forecast.services import refresh
+
+    pk = step.order.pk
+    transaction.on_commit(lambda: refresh(orders=[pk]))
+    return {}
+
+
 def nightly(period: Any) -> dict[str, Any]:
     from gendan.forecast.services import nightly as run
 
@@ -64,6 +76,7 @@ def register() -> None:
     from gendan.jobs import registry
 
     p.register()
+    extensions.add_effect(action="agree_new_date", run=on_new_date, app="forecast")
     extensions.add_today_section(
         key=SECTION,
         title=_("Delivery at risk"),

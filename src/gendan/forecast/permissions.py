@@ -8,6 +8,7 @@ from gendan import extensions
 
 VIEW = "view_delivery_forecast"
 WARNED = "forecast.warned"
+INSISTED = "forecast.insisted"
 
 READERS = {"merchandiser", "salesperson", "sales_manager", "regional_manager", "production"}
 
@@ -18,4 +19,9 @@ def register() -> None:
     )
     extensions.add_event_kind(
         code=WARNED, label=_("Delivery risk: salesperson told"), app="forecast"
+    )
+    extensions.add_event_kind(
+        code=INSISTED,
+        label=_("Delivery risk: the customer insists on the date, planners told"),
+        app="forecast",
     )

@@ -17,15 +17,19 @@ from django.conf import settings as django_settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import (  # type: ignore[import-untyped]  # no stubs
     bulk_create_with_history,
     bulk_update_with_history,
 )
 
+from gendan.accounts.guards import verb
+from gendan.accounts.models import User
 from gendan.engines import forecast as engine
 from gendan.forecast import inputs
 from gendan.forecast.models import RANK, OrderForecast, Risk
-from gendan.forecast.permissions import WARNED
+from gendan.forecast.permissions import INSISTED, VIEW, WARNED
 from gendan.orders.models import Order
 from gendan.timeline.services import record
 
@@ -206,3 +210,43 @@ def nightly(period: Any) -> dict[str, Any]:
     """The periodic job: every open order's forecast, once a day (the jobs' claim)."""
     done = refresh(today=period.day)
     return {"forecast": done.forecast, "changed": done.changed, "warned": done.warned}
+
+
+#: the people who move the schedule: told when a customer insists on a date the forecast misses
+PLANNER_ROLES = ("production",)
+
+
+@verb(VIEW)
+def insist_on_date(*, order_number: str, actor: Any, note: str = "") -> Order:
+    """The customer insists on the agreed date though the forecast says it will be missed: the
+    production planners are told in the app (they may move the schedule), the order's timeline
+    says so. Only someone who sees the order and the forecast records it."""
+    from gendan.notifications.services import notify
+    from gendan.orders.selectors import get_order_for
+
+    order = get_order_for(actor, order_number)
+    note = note.strip()[:500]
+    planners = User.objects.filter(is_active=True, groups__name__in=PLANNER_ROLES).distinct()
+    with transaction.atomic(durable=True):
+        notify(
+            users=list(planners),
+            kind=INSISTED,
+            text=format_lazy(
+                _(
+                    "{number}: the customer insists on delivery by {date}; the forecast says late. {note}"
+                ),
+                number=order.number,
+                date=order.delivery_date.isoformat(),
+                note=note,
+            ),
+            url=reverse("web:order_detail", args=[order.number]),
+            actor=actor,
+        )
+        record(
+            kind=INSISTED,
+            actor=actor,
+            order=order,
+            comment=note,
+            payload={"delivery": order.delivery_date.isoformat(), "planners": planners.count()},
+        )
+    return order

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gendan.errors import DomainError
-from gendan.forecast import excel, selectors
+from gendan.forecast import excel, selectors, services
 from gendan.forecast import permissions as p
 from gendan.forecast.contributions import SECTION
 from gendan.forecast.models import Risk
@@ -90,3 +94,18 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
     if found is not None:
         _reasons([found])
     return render(request, "forecast/_panel_body.html", {"order": order, "f": found})
+
+
+@login_required
+@require_POST
+def insist(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer insists on the agreed date: the planners are told."""
+    _may(request.user)
+    try:
+        order = services.insist_on_date(
+            order_number=number, actor=request.user, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        raise Http404 from exc
+    messages.success(request, _("The production planners are told the customer insists."))
+    return HttpResponseRedirect(reverse("web:order_detail", args=[order.number]))

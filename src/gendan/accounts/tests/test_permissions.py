@@ -71,6 +71,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "catalog",
         "exports",
         "finance",
+        "forecast",
         "inventory",
         "loading",
         "notifications",
@@ -116,7 +117,7 @@ def test_every_declared_rule_names_a_permission_an_action_or_a_step():
 
 
 def test_every_transition_has_a_permission():
-    assert len(workflow.TRANSITIONS) == len(workflow.BY_ACTION) == 21
+    assert len(workflow.TRANSITIONS) == len(workflow.BY_ACTION) == 22
     for t in workflow.TRANSITIONS:
         assert t.perm in Perm.values, t.action
 
@@ -151,7 +152,7 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # (list, issue, confirm) and chase (7), the reports' index, daily sales, daily reports (list,
     # a day), report sheets and regions (6), after-sales' samples, campaigns, complaints,
     # resolutions and teams (28), purchasing's (28)
-    assert len(operations) == 169
+    assert len(operations) == 170
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

@@ -1,6 +1,7 @@
 """The issue's walk in a browser: a supervisor's report of a shortfall on the floor turns an
 order late; the salesperson finds the warning among the notifications and the reasons on the
-order's cockpit; the merchandiser's Today shows the order with its expected date."""
+order's cockpit and attaches the customer's acceptance of a later date; the sales manager agrees
+it (``agree_new_date``); the merchandiser's Today shows the order with its new date."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from gendan.attachments.tests.samples import FAX_PDF
 from gendan.forecast import contributions, services
 from gendan.forecast.models import OrderForecast, Risk
 from gendan.forecast.tests.test_forecast import TODAY
@@ -65,11 +67,29 @@ def test_a_shortfall_reported_on_the_floor_warns_the_salesperson(browser_page, w
     expect(panel.locator("[data-testid=forecast]")).to_have_attribute("data-risk", "late")
     expect(panel.locator("[data-testid=reasons]")).to_contain_text("ASM-1")
     screenshot(page, "forecast-cockpit-late")
+    # the customer accepts a later date: the salesperson attaches their confirmation
+    page.locator("[data-testid=attach-file]").set_input_files(
+        files=[{"name": "客户确认新交期.pdf", "mimeType": "application/pdf", "buffer": FAX_PDF}]
+    )
+    page.locator("[data-testid=attach-submit]").click()
+    expect(page.locator("[data-testid=attachment-list]")).to_contain_text("客户确认新交期.pdf")
+
+    # the sales manager's one signature makes it the agreed date (one day past the expected
+    # shipment: still at risk, so the order stays on the merchandiser's list)
+    new_date = OrderForecast.objects.get(order=order).expected_date + timedelta(days=1)
+    sign_in(page, "manager")
+    page.goto(f"{page.base_url}/orders/{order.number}/")
+    form = page.locator("form[data-action-form=agree_new_date]")
+    form.locator("input[name=new_date]").fill(new_date.isoformat())
+    form.locator("button[data-action=agree_new_date]").click()
+    expect(page.locator("main")).to_contain_text(new_date.isoformat())
+    order.refresh_from_db()
+    assert (order.delivery_date, order.status) == (new_date, Status.RELEASED)
 
     sign_in(page, "merch")
     section = page.locator("section[data-section=forecast_at_risk]")
-    expect(section.locator(f"tr[data-order='{order.number}']")).to_contain_text("ASM-1")
+    row = section.locator(f"tr[data-order='{order.number}']")
+    expect(row).to_contain_text("ASM-1")
+    expect(row).to_contain_text(new_date.strftime("%m-%d"))
     expected = OrderForecast.objects.get(order=order).expected_date
-    expect(section.locator(f"tr[data-order='{order.number}'] [data-testid=expected]")).to_have_text(
-        expected.strftime("%m-%d")
-    )
+    expect(row.locator("[data-testid=expected]")).to_have_text(expected.strftime("%m-%d"))

@@ -28,18 +28,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def floor(world):
-    """The small factory (every day 8 h: 开料 10/h, 组装 5/h, 包装 20/h) and an order of 400
-    chairs due in 18 days, released; on time at the standard rates."""
-    factory(world.users["admin"])
-    order = world.order(
-        lines=[("FN-101", 400, "300")], to=Status.RELEASED, delivery=TODAY + timedelta(days=18)
-    )
-    approve_first_articles(world, order)
-    return order
-
-
 def short_days(world, order, days=3):
     """开料 on plan, 组装 at half its plan for ``days`` days (staff short)."""
     cut, asm, _pack = work_orders(order)
