@@ -10,6 +10,7 @@ gendan export-orders FILE     export orders to .xlsx in the import format
 gendan load-demo              load the demo data
 gendan plan-container ...     plan container loads on a benchmark file
 gendan seed --orders N [--seed S] [--append]   a realistic company for benchmarks (bench/run.py)
+gendan backtest-forecast --seed N [--days D ...]   replay a factory history, score the forecast
 gendan <any manage.py command>
 """
 
@@ -25,6 +26,7 @@ ALIASES = {
     "import-orders": "import_orders",
     "export-orders": "export_orders",
     "load-demo": "load_demo",
+    "backtest-forecast": "backtest_forecast",
 }
 
 

@@ -235,6 +235,7 @@ ACTORS: dict[str, str] = {
     "reconcile_cod": "cashier",
     "hold": "merch",
     "cancel": "manager",
+    "agree_new_date": "manager",
 }
 #: where the demo holds and cancels orders
 DETOURS_FROM: dict[str, str] = {Status.ON_HOLD: Status.RELEASED, Status.CANCELLED: Status.SIGNED}
@@ -258,6 +259,8 @@ def _inputs(action: str, order: Order, plan: stages.Plan) -> dict[str, Any]:
         return {"reason": "客户要求暂缓生产，等待新包装设计"}
     if action == "cancel":
         return {"reason": "客户取消订单"}
+    if action == "agree_new_date":
+        return {"new_date": order.delivery_date + timedelta(days=7)}
     return {}
 
 
@@ -411,6 +414,10 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
     contracts_demo.seed_contracts(users)
     patrol_demo.seed_patrol(users)
     prospects_demo.seed_prospects(users)
+    # last: the forecast reads what every app above has seeded
+    from gendan.forecast import demo as forecast_demo
+
+    forecast_demo.seed_forecast(users, today)
     return True, logins + production_demo.LOGINS
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "gendan.exports",
     "gendan.backups",
     "gendan.reports",
+    "gendan.forecast",
     "gendan.web",
 ]
 

@@ -44,6 +44,8 @@ class Code(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_REFERENCE = "unknown_reference"
     ASSIGN_NOT_ALLOWED = "assign_not_allowed"
+    NEW_DATE_INVALID = "new_date_invalid"
+    CONFIRMATION_MISSING = "confirmation_missing"
 
 
 # the codes whose message carries an amount, and what those who may not see prices read instead

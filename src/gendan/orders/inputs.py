@@ -104,6 +104,15 @@ class CodCountIn(NoticeIn):
     amount: Money = Field(gt=0, max_digits=14, decimal_places=2)
 
 
+class NewDateIn(ActionIn):
+    """The delivery date the customer accepted, and the file of their confirmation (an
+    attachment of the order; the newest one attached since the date was last agreed, when
+    left out)."""
+
+    new_date: OrderDate
+    confirmation: int | None = Field(None, ge=1)
+
+
 class ReasonIn(Schema):
     """Hold and cancel say why."""
 

@@ -849,6 +849,56 @@ def cancel_order(
     return step.order
 
 
+@workflow_verb("agree_new_date")
+def agree_new_date(
+    *,
+    order_number: str,
+    actor: Any,
+    new_date: date | None = None,
+    confirmation: int | None = None,
+    expected_version: int | None = None,
+    comment: str = "",
+) -> Order:
+    """The customer accepted a later delivery date (the forecast said the order would be late):
+    it becomes the order's agreed date with their confirmation attached and the sales manager's
+    one signature, while the order is in production. The signed revision is kept with its date;
+    the signatures and the status stay (unlike an amendment)."""
+    if new_date is None:
+        raise invalid(Code.NEW_DATE_INVALID, gettext("The new delivery date is required."))
+    with transition(
+        "agree_new_date",
+        number=order_number,
+        actor=actor,
+        version=expected_version,
+        params={"new_date": new_date, "confirmation": confirmation},
+    ) as step:
+        order = step.order
+        attached = workflow.confirmation_of(step.ctx)
+        before = _snapshot(order)
+        kept = order.revisions.order_by("revision").values_list("snapshot", flat=True).first()
+        original = (kept or before)["delivery_date"]
+        OrderRevision.objects.create(
+            order=order,
+            revision=order.revision,
+            snapshot=before,
+            changes={"delivery_date": [before["delivery_date"], new_date.isoformat()]},
+            reason=comment or gettext("The customer accepted a new delivery date."),
+            created_by=actor,
+        )
+        order.revision += 1
+        order.delivery_date = new_date
+        step.comment = comment
+        step.payload = {
+            "from": before["delivery_date"],
+            "to": new_date.isoformat(),
+            "original": original,
+            "revision": order.revision,
+            "confirmation": attached.pk,
+            "confirmation_name": attached.name,
+        }
+    return step.order
+
+
 def missing_parameters(action: str, given: dict[str, Any]) -> list[str]:
     """The required inputs of an action that `given` lacks (e.g. the amount the cashier
     counted), so both front doors answer a clear message instead of a TypeError."""
@@ -892,6 +942,7 @@ ActionVerbs.OWN.update(
         "hold": hold_order,
         "resume": resume_order,
         "cancel": cancel_order,
+        "agree_new_date": agree_new_date,
     }
 )
 #: The action endpoint and the pages call verbs through this table (amend has its own PATCH).

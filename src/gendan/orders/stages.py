@@ -118,9 +118,10 @@ LIFE: tuple[Stage, ...] = (
 
 #: The actions that step aside from the way forward. ``hold`` and ``cancel`` end a path where
 #: the order stands (``path_to(ON_HOLD, plan, via=RELEASED)``); ``resume`` and ``amend`` reach
-#: no status of their own (an amendment before the signatures is written by the seeder aside).
+#: no status of their own (an amendment before the signatures is written by the seeder aside);
+#: ``agree_new_date`` keeps the order in production with a later agreed date (not seeded).
 DETOURS: tuple[str, ...] = ("hold", "cancel")
-OFF_PATH: tuple[str, ...] = ("resume", "amend")
+OFF_PATH: tuple[str, ...] = ("resume", "amend", "agree_new_date")
 #: where each detour lands (their targets in the table are statuses, not functions)
 DETOUR_TO: dict[str, str] = {a: str(workflow.BY_ACTION[a].target) for a in DETOURS}
 

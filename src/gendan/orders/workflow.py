@@ -301,6 +301,54 @@ def cancellable(ctx: Context) -> list[Reason]:
     return nothing_shipped(ctx)
 
 
+def new_date_later(ctx: Context) -> list[Reason]:
+    new_date = ctx.params.get("new_date")  # asked on the action's form when not given yet
+    if new_date is not None and not new_date > ctx.order.delivery_date:
+        return [
+            Reason(
+                Code.NEW_DATE_INVALID,
+                gettext("The new delivery date must be later than the agreed %(date)s.")
+                % {"date": ctx.order.delivery_date.isoformat()},
+            )
+        ]
+    return []
+
+
+def date_last_agreed(order: Order) -> Any:
+    """When the order's delivery date was last agreed: its last kept revision, else the sales
+    manager's signature."""
+    last = order.revisions.order_by("-revision").values_list("created_at", flat=True).first()
+    return last or order.manager_signed_at
+
+
+def confirmation_of(ctx: Context) -> Any:
+    """The customer's confirmation: the named live file of the order, or the newest one
+    attached since the date was last agreed (None when there is none)."""
+    from gendan.attachments.selectors import files_of  # attachments reads orders' records
+
+    files = files_of(ctx.order)
+    wanted = ctx.params.get("confirmation")
+    if wanted is not None:
+        return files.filter(pk=wanted).first()
+    since = date_last_agreed(ctx.order)
+    if since is not None:
+        files = files.filter(attached_at__gt=since)
+    return files.order_by("-attached_at", "-id").first()
+
+
+def confirmation_attached(ctx: Context) -> list[Reason]:
+    if ctx.actor is None or not ctx.actor.can(Perm.SIGN_AS_MANAGER):
+        return []  # refused for the permission already: the files are not read for nothing
+    if confirmation_of(ctx) is None:
+        return [
+            Reason(
+                Code.CONFIRMATION_MISSING,
+                gettext("Attach the customer's confirmation of the new date to the order first."),
+            )
+        ]
+    return []
+
+
 # ---- where each transition lands, when it depends on the order -------------------------------
 
 
@@ -455,6 +503,14 @@ COD_TO_RECONCILE = _check(
 CLOSABLE = _check("closable", closable, "Delivered in full, paid in full, cash reconciled.")
 REASON_GIVEN = _check("reason_given", reason_given, "A reason is given.")
 CANCELLABLE_NOW = _check("nothing_shipped", cancellable, "No goods have shipped.")
+NEW_DATE_LATER = _check(
+    "new_date_later", new_date_later, "The new date is later than the agreed delivery date."
+)
+CONFIRMATION_ATTACHED = _check(
+    "confirmation_attached",
+    confirmation_attached,
+    "The customer's confirmation of the new date is attached to the order.",
+)
 
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
@@ -635,6 +691,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=None,
         perm=Perm.AMEND_ORDER,
         label=_("Amend"),
+    ),
+    T(
+        action="agree_new_date",
+        sources=frozenset({S.RELEASED}),
+        target=None,
+        perm=Perm.SIGN_AS_MANAGER,
+        checks=(NEW_DATE_LATER, CONFIRMATION_ATTACHED),
+        label=_("Agree a new delivery date"),
+        input=inputs.NewDateIn,
     ),
 )
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}

@@ -36,7 +36,9 @@ from gendan.timeline.services import record as record_event
 log = logging.getLogger(__name__)
 
 #: the mails there are templates for: outbox/mail/<name>_subject.txt and <name>_body.txt
-TEMPLATES = frozenset({"signature_waiting", "order_status", "daily_report", "stock_offer"})
+TEMPLATES = frozenset(
+    {"signature_waiting", "order_status", "daily_report", "stock_offer", "forecast_warning"}
+)
 
 
 def language_of(user: User) -> str:

@@ -72,6 +72,7 @@ def test_the_walk_finds_the_verbs_of_every_app():
         "contracts",
         "exports",
         "finance",
+        "forecast",
         "inventory",
         "loading",
         "logistics",
@@ -120,7 +121,7 @@ def test_every_declared_rule_names_a_permission_an_action_or_a_step():
 
 
 def test_every_transition_has_a_permission():
-    assert len(workflow.TRANSITIONS) == len(workflow.BY_ACTION) == 21
+    assert len(workflow.TRANSITIONS) == len(workflow.BY_ACTION) == 22
     for t in workflow.TRANSITIONS:
         assert t.perm in Perm.values, t.action
 
@@ -148,7 +149,7 @@ def _operations() -> list[tuple[str, str, dict]]:
 
 def test_every_api_operation_requires_authentication_but_the_sign_in():
     operations = _operations()
-    # one endpoint per action of the order's life (20), the answer to an unknown action, files (4),
+    # one endpoint per action of the order's life (21), the answer to an unknown action, files (4),
     # the export log (1), the people an order may name (1), an Excel upload's status,
     # confirm and annotated errors (3), production's lines, routings, work orders, reports, closing
     # short, progress and day plans (17), finance's aging, ledger, statement, credit notes
@@ -157,7 +158,7 @@ def test_every_api_operation_requires_authentication_but_the_sign_in():
     # resolutions and teams (30), purchasing's (28), contracts' (5), the patrol's (8), prospects'
     # and stock offers' (11), logistics' vehicles, drivers, requests, trips, the driver's stops,
     # cash and scores (19)
-    assert len(operations) == 214
+    assert len(operations) == 215
     public = {(method, path) for method, path, op in operations if not op.get("security")}
     assert public == PUBLIC
     for method, path, op in operations:

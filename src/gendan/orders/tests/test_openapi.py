@@ -70,7 +70,7 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
             run()
         except (Exception, BaseExceptionGroup) as exc:  # collect every operation's failure
             failures[operation.label] = f"{type(exc).__name__}: {str(exc)[:1500]}"
-    # one endpoint per action of the order's life (20), the answer to an unknown action, files (4),
+    # one endpoint per action of the order's life (21), the answer to an unknown action, files (4),
     # the export log (1), the people an order may name (1), an Excel upload's status,
     # confirm and annotated errors (3), production's lines, calendars, routings, work orders,
     # daily reports and day plans (17), outsourcing's list, send and receive (3), quality's
@@ -90,7 +90,7 @@ def test_the_api_keeps_to_its_openapi_document(live_server, world):
     # win: 11), logistics' vehicles, drivers, delivery requests, trips (list, plan, add,
     # prepare, depart), the driver's stops (list, photo, deliver, problem), cash (list, record)
     # and scores (read, mark) (19)
-    assert operations == 214
+    assert operations == 215
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
     # the generated requests reached real successes, not only refusals
     assert {"GET 200", "POST 201", "PATCH 200", "GET 404", "POST 422"} <= set(statuses)

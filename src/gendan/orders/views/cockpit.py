@@ -34,7 +34,7 @@ from gendan.timeline.models import EventKind
 
 #: the inputs an action form may carry (named as the API's parameters)
 MONEY_PARAMS = ("amount", "cod_amount", "cod_collected")
-DATE_PARAMS = ("received_on", "ship_date")
+DATE_PARAMS = ("received_on", "ship_date", "new_date")
 TEXT_PARAMS = ("reference", "reason", "comment", "received_by", "proof_reference", "notice")
 
 #: reasons the action's own form answers (the input is on the form, marked required)
