@@ -485,6 +485,7 @@ class ScoreOut(Schema):
     problems: dict[str, int]
     damages: int
     cash_days: int
+    complaints: int  # transit-damage complaints on the driver's deliveries
     marks: int
     score: Decimal
 
@@ -518,6 +519,7 @@ def driver_scores(request: HttpRequest, month: str = "") -> Any:
                 "problems": r.problems,
                 "damages": r.damages,
                 "cash_days": r.cash_days,
+                "complaints": r.complaints,
                 "marks": r.marks,
                 "score": r.score,
             }

@@ -4,11 +4,13 @@
             − 5 per problem at a stop (refused, nobody there, other)
             − 10 per damage
             − 10 per day whose cash handed in differed from what was collected
+            − 10 per transit-damage complaint on a delivery the driver made
             + the merchandiser's marks (each −20..+20, with a note)
     clamped to 0..120, rounded to one decimal.
 
-A stop is on time when it was delivered on its trip's day. Complaints that name a delivery are
-not counted yet (after-sales' complaints do not name a trip). The monthly report to the manager
+A stop is on time when it was delivered on its trip's day. A complaint counts in the month it
+was logged, against each driver who delivered a stop of its order (after-sales' kind "damaged
+in transit", not rejected by the sales manager). The monthly report to the manager
 (上报) is a periodic job that notifies the sales managers on the first day of the next month.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -26,11 +28,20 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
 
 from gendan.charts import render as charts
-from gendan.logistics.models import CashHandover, Driver, ProblemKind, ScoreMark, Stop, StopStatus
+from gendan.logistics.models import (
+    CashHandover,
+    DeliveryRequest,
+    Driver,
+    ProblemKind,
+    ScoreMark,
+    Stop,
+    StopStatus,
+)
 
 FORMULA = gettext_lazy(
     "Score = 100 × on-time stops ÷ stops (100 without stops) − 5 per problem − 10 per damage "
-    "− 10 per day of cash difference + the merchandiser's marks; from 0 to 120."
+    "− 10 per day of cash difference − 10 per transit-damage complaint on the driver's delivery "
+    "+ the merchandiser's marks; from 0 to 120."
 )
 
 
@@ -56,6 +67,7 @@ class ScoreRow:
     damages: int = 0
     cash_days: int = 0
     cash_difference: Decimal = Decimal("0")
+    complaints: int = 0  # transit-damage complaints on the driver's deliveries
     marks: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -71,13 +83,14 @@ class ScoreRow:
             - 5 * (self.problem_count - self.damages)
             - 10 * self.damages
             - 10 * self.cash_days
+            - 10 * self.complaints
             + self.marks
         )
         return min(Decimal(120), max(Decimal(0), value)).quantize(Decimal("0.1"))
 
 
 def monthly(month: date) -> list[ScoreRow]:
-    """Every active driver's month (four queries, whatever the number of stops)."""
+    """Every active driver's month (six queries, whatever the number of stops)."""
     end = _next_month(month)
     rows = {d.pk: ScoreRow(d) for d in Driver.objects.select_related("user").order_by("id")}
     stops = Stop.objects.filter(trip__day__gte=month, trip__day__lt=end).values_list(
@@ -99,6 +112,9 @@ def monthly(month: date) -> list[ScoreRow]:
         if h.driver_id in rows:
             rows[h.driver_id].cash_days += 1
             rows[h.driver_id].cash_difference += h.difference
+    for driver_id in damage_complaints(month, end):
+        if driver_id in rows:
+            rows[driver_id].complaints += 1
     marks: dict[int, list[ScoreMark]] = defaultdict(list)
     for m in ScoreMark.objects.filter(month=month):
         marks[m.driver_id].append(m)
@@ -107,6 +123,33 @@ def monthly(month: date) -> list[ScoreRow]:
             rows[driver_id].marks = sum(m.points for m in found)
             rows[driver_id].notes = [f"{m.points:+d} {m.note}" for m in found]
     return list(rows.values())
+
+
+def damage_complaints(month: date, end: date) -> list[int]:
+    """The driver of each (complaint, driver) pair where a transit-damage complaint logged in
+    the month names an order whose stop that driver delivered. Two queries."""
+    from gendan.aftersales.models import Complaint, ComplaintKind, ComplaintStatus
+
+    start = timezone.make_aware(datetime.combine(month, time.min))
+    stop = timezone.make_aware(datetime.combine(end, time.min))
+    orders = list(
+        Complaint.objects.filter(
+            kind=ComplaintKind.TRANSIT_DAMAGE,
+            logged_at__gte=start,
+            logged_at__lt=stop,
+            order__isnull=False,
+        )
+        .exclude(status=ComplaintStatus.REJECTED)
+        .values_list("order_id", flat=True)
+    )
+    if not orders:
+        return []
+    drivers: dict[int, set[int]] = defaultdict(set)
+    for order_id, driver_id in DeliveryRequest.objects.filter(
+        notice__order_id__in=set(orders), stop__status=StopStatus.DELIVERED
+    ).values_list("notice__order_id", "stop__trip__driver_id"):
+        drivers[order_id].add(driver_id)
+    return [d for order_id in orders for d in sorted(drivers.get(order_id, ()))]
 
 
 def chart(rows: list[ScoreRow]) -> SafeString:
@@ -136,6 +179,7 @@ def workbook(rows: list[ScoreRow], *, show_prices: bool) -> bytes:
         *[str(label) for _code, label in ProblemKind.choices],
         gettext("Days of cash difference"),
         *([gettext("Cash difference")] if show_prices else []),
+        gettext("Transit-damage complaints"),
         gettext("Marks"),
         gettext("Score"),
     ]
@@ -150,6 +194,7 @@ def workbook(rows: list[ScoreRow], *, show_prices: bool) -> bytes:
                 *[r.problems.get(code, 0) for code, _label in ProblemKind.choices],
                 r.cash_days,
                 *([float(r.cash_difference)] if show_prices else []),
+                r.complaints,
                 r.marks,
                 float(r.score),
             ],

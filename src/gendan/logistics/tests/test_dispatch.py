@@ -229,6 +229,27 @@ def test_the_walk_plan_prepare_leave_deliver_with_cash_and_hand_it_in_short(comp
     assert (row.stops, row.on_time, row.cash_days) == (2, 2, 1)
     assert row.score == Decimal("90.0")
     assert CashHandover.objects.count() == 1
+    # a transit-damage complaint on the plain order counts against the driver who delivered it;
+    # one the sales manager rejects does not
+    from gendan.aftersales import services as aftersales
+
+    def damaged(order: Order, description: str) -> str:
+        return aftersales.log_complaint(
+            actor=u["service"],
+            customer=order.customer.code,
+            order=order.number,
+            kind="transit_damage",
+            description=description,
+        ).number
+
+    damaged(plain, "外箱压坏")
+    rejected = damaged(cod, "运输途中受潮")
+    aftersales.reject_complaint(actor=u["manager"], number=rejected, reason="签收时完好")
+    row = next(r for r in scores.monthly(today.replace(day=1)) if r.driver == person)
+    assert (row.complaints, row.score) == (1, Decimal("80.0"))
+    assert (
+        next(r for r in scores.monthly(today.replace(day=1)) if r.driver != person).complaints == 0
+    )
 
 
 def _other_driver(u: dict[str, Any]) -> Any:
