@@ -360,7 +360,7 @@ class ProblemIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class PhotoOut(Schema):
+class StopPhotoOut(Schema):
     id: int
     name: str
 
@@ -394,7 +394,7 @@ def _driver_stop(actor: Any, stop_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/stops/{stop_id}/photos", response={201: PhotoOut, **errors(403, 404, 413)})
+@router.post("/stops/{stop_id}/photos", response={201: StopPhotoOut, **errors(403, 404, 413)})
 def post_photo(request: HttpRequest, stop_id: int, file: File[UploadedFile]) -> Any:
     a = attachments.attach_file(
         actor=caller(request),
